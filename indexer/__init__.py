@@ -1,0 +1,1 @@
+"""Rådsarkiv's indexer: Danish council minutes → records → a searchable index."""

@@ -1,0 +1,363 @@
+"""Field extractors: small pure functions from Danish minute wording to values.
+
+The structure parser finds *where* things are (headings, sections); these
+functions read *what* they say. Each is tolerant: wording varies between
+municipalities and years, so a miss returns None or an empty list, never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .records import Participant, PathStep, Treatment, Votes
+
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+# "22. april 2021", "18. februar" (year from context), "4. jan. 2025"
+TEXT_DATE = re.compile(
+    rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<month>{_MONTH_ALT})\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+# "22-04-2021", "04.12.2012", "2021-04-22", "22/4 2021"
+NUMERIC_DATE = re.compile(
+    r"\b(?:(?P<y1>(?:19|20)\d\d)-(?P<m1>\d\d)-(?P<d1>\d\d)"
+    r"|(?P<d2>\d{1,2})[.\-/](?P<m2>\d{1,2})[.\-/ ]\s?(?P<y2>(?:19|20)\d\d))\b"
+)
+ANY_DATE = re.compile(f"(?:{TEXT_DATE.pattern})|(?:{NUMERIC_DATE.pattern})", re.IGNORECASE)
+TIME = re.compile(r"\bkl\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d\d)\b")
+
+# KLE journal numbers: 27.69.48-P35-1-21 (subject . . - facet - serial - year)
+KLE_CASE = re.compile(r"\b(\d{2}\.\d{2}\.\d{2})-[A-ZÆØÅ]\d{2}-\d+-\d{2}\b")
+# Other case-number styles: EMN-2025-008308, 2011-29298, 12/27845, 24/1234
+OTHER_CASE = re.compile(
+    r"\b(?:[A-ZÆØÅ]{2,5}-\d{4}-\d{3,}|(?:19|20)\d\d-\d{3,}|\d{2}/\d{3,})\b"
+)
+CASE_LABEL = re.compile(
+    r"^(?:Sagsnr|Sags\s*nr|Sagsid|Sag nr|J\.\s*nr|Journalnr|Sagsnummer)\.?\s*[:.]?\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+COUNCIL_WORD = re.compile(
+    r"\b(?:[A-ZÆØÅ][\wæøåÆØÅ]*(?:-,?\s(?:[A-ZÆØÅ][\wæøå]*-,?\s)*og\s[A-ZÆØÅa-zæøå][\wæøå]*)?"
+    r"(?:udvalget|udvalg|rådet|råd|bestyrelsen|bestyrelse|forum|Forum)|Byrådet|Kommunalbestyrelsen"
+    r"|Borgerrepræsentationen|Regionsrådet)\b"
+)
+
+
+def make_date(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, context: str | None = None) -> str | None:
+    """First date in `text` as ISO. A date without a year takes the year from
+    `context` (the meeting date), stepping back a year if it would otherwise
+    lie after the meeting ("18. februar" in an April 2021 meeting → 2021)."""
+    match = ANY_DATE.search(text)
+    if not match:
+        return None
+    return _date_from_match(match, context)
+
+
+def _date_from_match(match: re.Match[str], context: str | None) -> str | None:
+    groups = match.groupdict()
+    if groups.get("y1"):
+        return make_date(int(groups["y1"]), int(groups["m1"]), int(groups["d1"]))
+    if groups.get("y2"):
+        return make_date(int(groups["y2"]), int(groups["m2"]), int(groups["d2"]))
+    month = MONTHS.get((groups.get("month") or "").lower())
+    if not month:
+        return None
+    day = int(groups["day"])
+    if groups.get("year"):
+        return make_date(int(groups["year"]), month, day)
+    if not context:
+        return None
+    ctx_year = int(context[:4])
+    iso = make_date(ctx_year, month, day)
+    if iso and iso > context:
+        iso = make_date(ctx_year - 1, month, day)
+    return iso
+
+
+def parse_time(text: str) -> str | None:
+    match = TIME.search(text)
+    if not match:
+        return None
+    hour, minute = int(match["h"]), int(match["m"])
+    return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
+
+
+def find_case_number(text: str) -> str | None:
+    """A case number as the municipality writes it, KLE style preferred."""
+    label = CASE_LABEL.match(text.strip())
+    if label:
+        value = label["value"].strip().rstrip(".")
+        found = KLE_CASE.search(value) or OTHER_CASE.search(value)
+        return found.group(0) if found else value.split()[0]
+    found = KLE_CASE.search(text) or OTHER_CASE.search(text)
+    return found.group(0) if found else None
+
+
+def kle_of(case_number: str | None) -> str | None:
+    if not case_number:
+        return None
+    match = KLE_CASE.fullmatch(case_number)
+    return match.group(1) if match else None
+
+
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split on `sep` outside parentheses: "A (x, y), B" → ["A (x, y)", "B"]."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        if char == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [p.strip() for p in parts if p.strip()]
+
+
+PAREN = re.compile(r"\(([^()]*)\)")
+ABSENT_MARK = re.compile(r"^(?:afbud|fraværende|forfald|syg)$", re.IGNORECASE)
+
+
+def parse_participant(raw: str) -> Participant | None:
+    groups = [g.strip() for g in PAREN.findall(raw)]
+    name = PAREN.sub("", raw).strip(" .;:")
+    name = re.sub(r"\s+", " ", name)
+    if not name or len(name) > 80:
+        return None
+    absent = any(ABSENT_MARK.match(g) for g in groups)
+    groups = [g for g in groups if not ABSENT_MARK.match(g)]
+    return Participant(
+        name=name,
+        affiliation=groups[0] if groups else None,
+        absent=absent,
+        role=", ".join(groups[1:]) or None,
+    )
+
+
+def parse_participants(text: str) -> list[Participant]:
+    people = (parse_participant(part) for part in split_top_level(text))
+    return [p for p in people if p]
+
+
+def names_of(text: str) -> list[str]:
+    """Names from a list such as "Dorte Dahl (centerchef …), Stine Hollendsted (…)"."""
+    return [p.name for p in parse_participants(text)]
+
+
+# --- votes -----------------------------------------------------------------
+
+VOTE_LINE = re.compile(
+    r"^(?P<label>For\s+stemte|Imod\s+stemte|Undlod\s+at\s+stemme|Undlod\s+af\s+stemme|Undlod|Hverken\s+for\s+eller\s+imod)"
+    r"\s*[:.]?\s*(?P<count>\d+)?\s*[,.:]?\s*(?P<names>.*)$",
+    re.IGNORECASE,
+)
+NAME_WITH_PARTY = re.compile(r"([A-ZÆØÅ][^,():]*?)\s*\(([^()]{1,40})\)")
+
+
+def _vote_names(text: str) -> list[str]:
+    """Names as written; tolerant of missing commas between "Name (A) Name (B)"."""
+    found = [f"{n.strip()} ({p.strip()})" for n, p in NAME_WITH_PARTY.findall(text)]
+    if found:
+        return found
+    return [part.strip(" .") for part in re.split(r",|\bog\b", text) if part.strip(" .")]
+
+
+def parse_votes(text: str) -> Votes | None:
+    votes = Votes()
+    for line in text.splitlines():
+        match = VOTE_LINE.match(line.strip())
+        if not match:
+            continue
+        label = match["label"].lower()
+        key = "for" if label.startswith("for") else "against" if label.startswith("imod") else "abstained"
+        names = _vote_names(match["names"])
+        getattr(votes, "for_" if key == "for" else key).extend(names)
+        votes.counts[key] = int(match["count"]) if match["count"] else len(names)
+    return votes if votes.counts else None
+
+
+# --- decisions -------------------------------------------------------------
+
+DECISION_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    ("udsat", re.compile(r"\budsat(?:te|tes)?\b|\budsættes\b", re.I)),
+    ("afvist", re.compile(r"\bafvist|\bafvises\b|\bikke\s+godkendt|\bforkastet|\bikke\s+vedtaget", re.I)),
+    ("oversendt", re.compile(r"\boversend(?:t|es)\b|\bsendes\s+videre\b", re.I)),
+    ("taget til efterretning", re.compile(r"\btaget\s+til\s+efterretning|\btages\s+til\s+efterretning|\bte\s+til\s+efterretning", re.I)),
+    ("anbefales", re.compile(r"\banbefal(?:es|et|ede)\b|\bkan\s+anbefale", re.I)),
+    ("godkendt", re.compile(r"\bgodkend(?:t|te|es)\b|\bvedtaget\b|\bbevilget\b|\btiltrådt\b|\btiltrædes\b", re.I)),
+    ("ingen bemærkninger", re.compile(r"\bingen\s+bemærkninger\b", re.I)),
+    ("drøftet", re.compile(r"\bdrøftet\b|\bdrøftede\b|\bdrøftes\b", re.I)),
+    ("bemærkninger", re.compile(r"\bbemærk(?:er|ede|ninger)\b|\bhøringssvar\b", re.I)),
+]
+
+
+def classify_decision(text: str | None) -> str | None:
+    """The normalised kind of a decision: the kind whose wording comes first
+    ("Taget til efterretning med følgende bemærkninger" is taget til efterretning;
+    "Indstillingen blev dermed godkendt" after a vote is godkendt)."""
+    if not text:
+        return None
+    best: tuple[int, str] | None = None
+    for kind, pattern in DECISION_KINDS:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best else "andet"
+
+
+# --- absences --------------------------------------------------------------
+
+AFBUD_LINE = re.compile(r"^(?:Afbud|Fraværende|Forfald)\s*(?:fra)?\s*[:.]?\s+(?P<names>.+)$", re.I | re.S)
+NOT_PARTICIPATING = re.compile(
+    r"(?P<names>[A-ZÆØÅ][\w .,()-æøåÆØÅ]*?)\s+deltog\s+ikke\s+i\s+(?:sagens|punktets)\s+behandling",
+    re.S,
+)
+
+
+def parse_absence(paragraph: str) -> list[str] | None:
+    """Names from "Afbud X (…), Y (…)" or "X deltog ikke i sagens behandling";
+    None when the paragraph is not an absence note."""
+    flat = re.sub(r"\s+", " ", paragraph).strip()
+    match = AFBUD_LINE.match(flat)
+    if match:
+        return names_of(match["names"])
+    match = NOT_PARTICIPATING.search(flat)
+    if match:
+        raw = re.split(r"\s+og\s+", match["names"])
+        return [n for part in raw for n in names_of(part)]
+    return None
+
+
+# --- treatments --------------------------------------------------------------
+
+ITEM_REF = re.compile(r"(?:punkt|pkt\.?|sag)\s*(?:nr\.?\s*)?(?P<item>\d+)", re.I)
+TREATMENT_LINE = re.compile(
+    rf"^(?P<council>.+?)\s*(?:,|\bden\b|\bd\.|\bmøde\b)\s*(?P<rest>(?:\d{{1,2}}\.?\s*(?:{_MONTH_ALT})|\d{{1,2}}[.\-/]\d{{1,2}}[.\-/]|(?:19|20)\d\d-\d\d-\d\d).*)$",
+    re.I,
+)
+PATH_LINE = re.compile(
+    rf"^(?P<council>.+?)\s+(?P<date>(?:den\s+)?\d{{1,2}}\.?\s*(?:{_MONTH_ALT})\.?\s+(?:19|20)\d\d|\d{{1,2}}[.\-/]\d{{1,2}}[.\-/](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\b",
+    re.I,
+)
+
+
+def parse_treatment_line(line: str, context: str | None, source: str) -> Treatment | None:
+    """ "Psykiatrirådet den 18. februar Punkt 5" → Treatment(Psykiatrirådet, 2021-02-18, 5)."""
+    line = re.sub(r"\s+", " ", line).strip(" .-•")
+    match = TREATMENT_LINE.match(line)
+    if not match:
+        return None
+    council = match["council"].strip(" ,:-")
+    when = parse_date(match["rest"], context)
+    if not council or not when or len(council) > 90:
+        return None
+    item = ITEM_REF.search(match["rest"])
+    return Treatment(council=council, date=when, item=int(item["item"]) if item else None, source=source, note=line)
+
+
+def parse_path_line(line: str, context: str | None) -> PathStep | None:
+    """ "Handicaprådet 4. april 2024" → PathStep(Handicaprådet, 2024-04-04)."""
+    line = re.sub(r"\s+", " ", line).strip(" .-•")
+    match = PATH_LINE.match(line)
+    if not match:
+        return None
+    council = match["council"].strip(" ,:-")
+    return PathStep(council=council, date=parse_date(match["date"], context)) if council else None
+
+
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?'’”])\s+(?=[A-ZÆØÅ'\"“])")
+TREATED_VERB = re.compile(
+    r"\b(?:behandlede|behandlet|forelagt|tog\s+sagen|drøftede|godkendt\s+af|anbefalede|besluttede|vedtog)\b",
+    re.I,
+)
+FUTURE = re.compile(r"\b(?:skal|vil|forventes|forelægges|sendes)\b", re.I)
+
+
+def find_mentions(text: str, context: str | None, own_council: str | None) -> list[Treatment]:
+    """Treatments reported in running text: "Handicaprådet behandlede sagen på
+    deres ordinære møde den 23. april 2025 …". A sentence counts when it names a
+    body, a past-tense treatment verb and a full or contextual date."""
+    found: list[Treatment] = []
+    for sentence in SENTENCE_SPLIT.split(re.sub(r"\s+", " ", text)):
+        if not TREATED_VERB.search(sentence) or FUTURE.search(sentence.split(",")[0]):
+            continue
+        council = COUNCIL_WORD.search(sentence)
+        when_match = ANY_DATE.search(sentence)
+        if not council or not when_match:
+            continue
+        when = _date_from_match(when_match, context)
+        if not when or (context and when > context):
+            continue
+        name = council.group(0)
+        found.append(Treatment(council=name, date=when, item=None, source="tekst", note=sentence.strip()[:300]))
+    return found
+
+
+# --- law references --------------------------------------------------------
+
+LAW_NAMES = [
+    (re.compile(r"servicelovens?|lov om social service|\bSEL\b|serviceovens?", re.I), "serviceloven"),
+    (re.compile(r"barnets lov", re.I), "barnets lov"),
+    (re.compile(r"lov om socialtilsyn|socialtilsynsloven", re.I), "lov om socialtilsyn"),
+    (re.compile(r"styrelseslovens?|lov om kommunernes styrelse", re.I), "styrelsesloven"),
+    (re.compile(r"retssikkerhedslovens?|retsikkerhedslovens?", re.I), "retssikkerhedsloven"),
+    (re.compile(r"sundhedslovens?", re.I), "sundhedsloven"),
+    (re.compile(r"beskæftigelseslovens?|lov om en aktiv beskæftigelsesindsats", re.I), "beskæftigelsesloven"),
+    (re.compile(r"forvaltningslovens?", re.I), "forvaltningsloven"),
+    (re.compile(r"offentlighedslovens?", re.I), "offentlighedsloven"),
+    (re.compile(r"planlovens?", re.I), "planloven"),
+]
+PARAGRAPH = re.compile(
+    r"§§?\s*(?P<nums>\d+(?:\s?[a-h](?![\wæøå]))?(?:\s*(?:,|og|-|–)\s*\d+(?:\s?[a-h](?![\wæøå]))?)*)",
+)
+LAW_WINDOW = 40
+
+
+def _law_near(text: str, start: int, end: int) -> str | None:
+    before = text[max(0, start - LAW_WINDOW):start]
+    after = text[end:end + LAW_WINDOW]
+    for pattern, name in LAW_NAMES:
+        hits_before = list(pattern.finditer(before))
+        if hits_before and not re.search(r"[.;]\s", before[hits_before[-1].end():]):
+            return name
+    for pattern, name in LAW_NAMES:
+        match = pattern.search(after)
+        if match and re.match(r"^[\s,]*(?:stk\.\s*\d+\s*)?(?:i|jf\.|efter)?\s*(?:lov om|[a-zæøå]*lov|barnets|SEL)", after, re.I) and match.start() < 25:
+            return name
+    return None
+
+
+def find_law_refs(text: str) -> list[str]:
+    """ "servicelovens § 85", "§§ 103 og 104", "§ 79 a i retssikkerhedsloven" →
+    ["serviceloven § 85", "§ 103", "§ 104", "retssikkerhedsloven § 79 a"]."""
+    refs: list[str] = []
+    for match in PARAGRAPH.finditer(text):
+        law = _law_near(text, match.start(), match.end())
+        nums = re.split(r"\s*(?:,|og)\s*", match["nums"])
+        for num in nums:
+            num = re.sub(r"\s+", " ", num.strip())
+            if not num or not num[0].isdigit():
+                continue
+            num = re.sub(r"^(\d+)\s?([a-z])$", r"\1 \2", num).replace("–", "-")
+            ref = f"{law} § {num}" if law else f"§ {num}"
+            if ref not in refs:
+                refs.append(ref)
+    return refs

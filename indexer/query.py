@@ -1,0 +1,149 @@
+"""The query language, parsed into a small structure the search layer compiles.
+
+    magtanvendelse                   plain words: all of them (then most of them)
+    "skærpet tilsyn"                 an exact phrase
+    botilbud OR bofællesskab         either
+    -corona                          exclude
+    råd:Handicaprådet år:2025        filters (råd, år, sag, institution, kommune, type, lov, kle, beslutning)
+    fra:2021-01-01 til:2021-12-31    date range
+
+Parsing never raises: unbalanced quotes, lone operators and overlong input
+are read as plain words, and anything dropped is reported in `notes`
+(Danish, shown to the user).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 32
+
+FIELD_ALIASES = {
+    "råd": "council", "raad": "council", "udvalg": "council", "council": "council",
+    "år": "year", "aar": "year", "year": "year",
+    "sag": "case", "sagsnr": "case", "case": "case",
+    "institution": "institution", "inst": "institution",
+    "kommune": "municipality", "municipality": "municipality",
+    "type": "kind", "art": "kind", "kind": "kind",
+    "lov": "law", "paragraf": "law", "law": "law",
+    "kle": "kle",
+    "beslutning": "decision_kind",
+}
+DATE_ALIASES = {"fra": "from", "til": "to", "from": "from", "to": "to"}
+
+TOKEN = re.compile(
+    r'(?P<neg>-)?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<stray>")'
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    groups: list[list[Clause]] = field(default_factory=list)  # AND of OR-groups
+    excluded: list[Clause] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[str]:
+        return [c.text for group in self.groups for c in group if not c.phrase]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+
+def parse_date_bound(value: str, upper: bool) -> str | None:
+    """ "2021-04-22", "2021-04", "2021" → ISO date (first or last day for bounds)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value.strip())
+    if not match:
+        return None
+    year, month, day = int(match[1]), match[2], match[3]
+    try:
+        if day:
+            return date(year, int(month), int(day)).isoformat()
+        if month:
+            m = int(month)
+            if upper:
+                nxt = date(year + (m == 12), m % 12 + 1, 1)
+                return date.fromordinal(nxt.toordinal() - 1).isoformat()
+            return date(year, m, 1).isoformat()
+        return f"{year:04d}-12-31" if upper else f"{year:04d}-01-01"
+    except ValueError:
+        return None
+
+
+def _balanced(text: str) -> str:
+    """An odd number of quotes: the last one is dropped, its words stay plain."""
+    if text.count('"') % 2:
+        index = text.rfind('"')
+        text = text[:index] + " " + text[index + 1:]
+    return text
+
+
+def parse_query(text: str | None) -> ParsedQuery:
+    parsed = ParsedQuery()
+    text = (text or "").replace("\x00", " ")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notes.append(f"Søgningen var for lang; kun de første {MAX_QUERY_CHARS} tegn er brugt.")
+    text = _balanced(text)
+    pending_or = False
+    clauses = 0
+    for match in TOKEN.finditer(text):
+        if match["stray"]:
+            continue
+        raw_field = (match["field"] or "").lower()
+        value = match["phrase"] if match["phrase"] is not None else match["word"]
+        is_phrase = match["phrase"] is not None
+        if value is None:
+            continue
+        if raw_field in DATE_ALIASES:
+            _date_filter(parsed, DATE_ALIASES[raw_field], value)
+            continue
+        if raw_field in FIELD_ALIASES:
+            if value.strip():
+                parsed.filters.setdefault(FIELD_ALIASES[raw_field], []).append(value.strip())
+            continue
+        if raw_field:  # an unknown "x:y" is a plain word (URLs, times, typos)
+            value = f"{match['field']}:{value}"
+        if not is_phrase and value == "OR":
+            pending_or = bool(parsed.groups)
+            continue
+        cleaned = value.strip() if is_phrase else value.strip("-+*?()[]{}!^~|&")
+        if not cleaned:
+            continue
+        if clauses >= MAX_CLAUSES:
+            parsed.notes.append(f"Kun de første {MAX_CLAUSES} søgeord er brugt.")
+            break
+        clauses += 1
+        clause = Clause(cleaned, phrase=is_phrase and " " in cleaned)
+        if match["neg"]:
+            parsed.excluded.append(clause)
+        elif pending_or:
+            parsed.groups[-1].append(clause)
+        else:
+            parsed.groups.append([clause])
+        pending_or = False
+    return parsed
+
+
+def _date_filter(parsed: ParsedQuery, bound: str, value: str) -> None:
+    iso = parse_date_bound(value, upper=bound == "to")
+    if iso is None:
+        parsed.notes.append(f"Datoen «{value[:40]}» blev ikke forstået (brug ÅÅÅÅ-MM-DD).")
+    elif bound == "from":
+        parsed.date_from = iso
+    else:
+        parsed.date_to = iso

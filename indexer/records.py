@@ -1,0 +1,164 @@
+"""The record: one parsed document (a meeting or a note) and its agenda items.
+
+These dataclasses are the contract between the ingester and everything after
+it (index, web app, API, tests). Field names follow the JSON contract in the
+README; `to_dict` produces exactly that JSON shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Participant:
+    name: str
+    affiliation: str | None = None
+    absent: bool = False
+    role: str | None = None
+
+
+@dataclass
+class Section:
+    heading: str | None
+    text: str
+
+
+@dataclass
+class Votes:
+    """A recorded vote. Counts are the stated numbers ("For stemte: 5"), which
+    win over the name lists when the minutes list names sloppily."""
+
+    for_: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    abstained: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "for": self.for_,
+            "against": self.against,
+            "abstained": self.abstained,
+            "counts": self.counts,
+        }
+
+
+@dataclass
+class Attachment:
+    title: str
+    recommended: bool = False
+
+
+@dataclass
+class Treatment:
+    """A treatment of the case in some body, as referenced by this item.
+
+    `source` says where the reference came from: "tidligere behandling",
+    "sagsforløb" or "tekst" (a sentence in the running text); `note` keeps
+    the original wording so a reader can judge the reference.
+    """
+
+    council: str
+    date: str | None
+    item: int | None = None
+    source: str = "tidligere behandling"
+    note: str | None = None
+
+
+@dataclass
+class PathStep:
+    council: str
+    date: str | None
+
+
+@dataclass
+class Item:
+    id: str
+    number: int
+    title: str
+    case_number: str | None = None
+    kle: str | None = None
+    sections: list[Section] = field(default_factory=list)
+    decided_by: str | None = None
+    decision: str | None = None
+    decision_kind: str | None = None
+    votes: Votes | None = None
+    absent: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    attachment_count: int | None = None
+    prior_treatments: list[Treatment] = field(default_factory=list)
+    treatment_path: list[PathStep] = field(default_factory=list)
+    institutions: list[str] = field(default_factory=list)
+    law_refs: list[str] = field(default_factory=list)
+    closed: bool = False
+
+    def body_text(self) -> str:
+        """All section text, for full-text indexing and mention scanning."""
+        return "\n\n".join(s.text for s in self.sections if s.text)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["votes"] = self.votes.to_dict() if self.votes else None
+        return data
+
+
+@dataclass
+class Source:
+    path: str
+    sha256: str
+    format: str
+
+
+@dataclass
+class Meeting:
+    id: str
+    municipality: str
+    council: str | None
+    kind: str  # referat | dagsorden | notat
+    date: str | None
+    time: str | None = None
+    location: str | None = None
+    title: str | None = None
+    participants: list[Participant] = field(default_factory=list)
+    source: Source | None = None
+    items: list[Item] = field(default_factory=list)
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["items"] = [item.to_dict() for item in self.items]
+        return data
+
+
+def meeting_from_dict(data: dict[str, Any]) -> Meeting:
+    """Rebuild a Meeting from its JSON form (the index stores records as JSON)."""
+    items = []
+    for raw in data.get("items", []):
+        raw = dict(raw)
+        votes = raw.pop("votes", None)
+        item = Item(
+            **{
+                **raw,
+                "sections": [Section(**s) for s in raw.get("sections", [])],
+                "attachments": [Attachment(**a) for a in raw.get("attachments", [])],
+                "prior_treatments": [Treatment(**t) for t in raw.get("prior_treatments", [])],
+                "treatment_path": [PathStep(**p) for p in raw.get("treatment_path", [])],
+            }
+        )
+        if votes:
+            item.votes = Votes(
+                for_=votes.get("for", []),
+                against=votes.get("against", []),
+                abstained=votes.get("abstained", []),
+                counts=votes.get("counts", {}),
+            )
+        items.append(item)
+    meta = {k: v for k, v in data.items() if k not in ("items", "participants", "source")}
+    source = data.get("source")
+    return Meeting(
+        **meta,
+        participants=[Participant(**p) for p in data.get("participants", [])],
+        source=Source(**source) if source else None,
+        items=items,
+    )

@@ -1,0 +1,183 @@
+"""The index schema and the mapping from records to index documents.
+
+One index document per agenda item (a note is one item), plus one per meeting
+carrying the meeting header. Every piece of a record the pages need is kept in
+a compressed stored field, so the index directory alone serves the web app and
+Whoosh's atomic commit keeps records and postings consistent.
+
+Facets are declared once here (`FACETS`). Each has an exact-match filter field
+and a share of the `facets` column: one pickled tuple per document that the
+search layer loads into memory once per index generation, so counting facets
+never touches stored fields.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import columns
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
+from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
+
+from .analysis import identifier_analyzer, parts_analyzer, text_analyzer
+from .records import Item, Meeting
+
+LINE_LIST = r"[^\n]+"  # multi-valued filter fields hold one value per line
+
+
+@dataclass(frozen=True)
+class Facet:
+    key: str  # API name, also the filter field suffix
+    label: str  # Danish UI label
+    multi: bool = False
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("municipality", "Kommune"),
+    Facet("council", "Råd og udvalg"),
+    Facet("year", "År"),
+    Facet("kind", "Dokumenttype"),
+    Facet("decision_kind", "Beslutning"),
+    Facet("kle", "KLE-gruppe"),
+    Facet("case", "Sagsnummer"),
+    Facet("institution", "Institution", multi=True),
+    Facet("law", "Lovhenvisning", multi=True),
+)
+FACET_KEYS = tuple(f.key for f in FACETS)
+FACET_BY_KEY = {f.key: f for f in FACETS}
+
+# Field weights for BM25F: title and decision weigh more than the body.
+TEXT_FIELDS = {"title": 3.0, "decision": 2.0, "body": 1.0}
+PARTS_WEIGHT = 0.4  # a compound part counts less than a whole word
+
+
+def spelling_analyzer():
+    """Unstemmed lowercase words: suggestions must be real words to show."""
+    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
+
+
+def build_schema() -> Schema:
+    fields: dict[str, Any] = {
+        "doctype": ID(stored=True),
+        "id": ID(stored=True, unique=True),
+        "meeting_id": ID(stored=True),
+        "source_path": ID(stored=True),
+        "sha256": ID(stored=True),
+        "date": ID(stored=True, sortable=True),
+        "ids": TEXT(analyzer=identifier_analyzer(), phrase=False),
+        "spell": TEXT(analyzer=spelling_analyzer(), phrase=False),
+        "facets": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
+        "record": STORED(),
+    }
+    for name in TEXT_FIELDS:
+        fields[name] = TEXT(analyzer=text_analyzer(), phrase=True)
+        fields[f"{name}_parts"] = TEXT(analyzer=parts_analyzer(), phrase=False)
+    for facet in FACETS:
+        fields[f"f_{facet.key}"] = IDLIST(expression=LINE_LIST)
+    return Schema(**fields)
+
+
+# --- records → documents ------------------------------------------------------
+
+
+def pack(data: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def unpack(blob: bytes) -> dict[str, Any]:
+    return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def kle_group(kle: str | None) -> str | None:
+    """First two KLE levels: 27.69.48 → 27.69 (the group a member browses by)."""
+    return ".".join(kle.split(".")[:2]) if kle else None
+
+
+def facet_values(item: Item, meeting: Meeting) -> dict[str, tuple[str, ...]]:
+    def one(value: str | None) -> tuple[str, ...]:
+        return (value,) if value else ()
+
+    return {
+        "municipality": one(meeting.municipality),
+        "council": one(meeting.council),
+        "year": one(meeting.date[:4] if meeting.date else None),
+        "kind": one(meeting.kind),
+        "decision_kind": one(item.decision_kind),
+        "kle": one(kle_group(item.kle)),
+        "case": one(item.case_number),
+        "institution": tuple(dict.fromkeys(item.institutions)),
+        "law": tuple(dict.fromkeys(item.law_refs)),
+    }
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    """What an item's result line and page need of its meeting."""
+    return {
+        "meeting_id": meeting.id,
+        "municipality": meeting.municipality,
+        "council": meeting.council,
+        "kind": meeting.kind,
+        "date": meeting.date,
+        "meeting_title": meeting.title,
+        "source": meeting.source.path if meeting.source else None,
+    }
+
+
+def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
+    facets = facet_values(item, meeting)
+    identifiers = [item.case_number or "", *item.law_refs]
+    body = "" if item.closed else item.body_text()
+    decision = "" if item.closed else (item.decision or "")
+    doc: dict[str, Any] = {
+        "doctype": "item",
+        "id": item.id,
+        "meeting_id": meeting.id,
+        "source_path": meeting.source.path if meeting.source else "",
+        "date": meeting.date or "",
+        "title": item.title,
+        "title_parts": item.title,
+        "decision": decision,
+        "decision_parts": decision,
+        "body": body,
+        "body_parts": body,
+        "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title])),
+        "spell": "\n".join([item.title, decision, body]),
+        "facets": tuple(facets[key] for key in FACET_KEYS),
+        "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
+    }
+    for key, values in facets.items():
+        if values:
+            doc[f"f_{key}"] = "\n".join(values)
+    return doc
+
+
+def meeting_document(meeting: Meeting) -> dict[str, Any]:
+    data = meeting.to_dict()
+    data["items"] = [
+        {
+            "id": item.id,
+            "number": item.number,
+            "title": item.title,
+            "case_number": item.case_number,
+            "decision": item.decision,
+            "decision_kind": item.decision_kind,
+            "closed": item.closed,
+        }
+        for item in meeting.items
+    ]
+    doc: dict[str, Any] = {
+        "doctype": "meeting",
+        "id": meeting.id,
+        "meeting_id": meeting.id,
+        "source_path": meeting.source.path if meeting.source else "",
+        "sha256": meeting.source.sha256 if meeting.source else "",
+        "date": meeting.date or "",
+        "record": pack(data),
+    }
+    if meeting.council:
+        doc["f_council"] = meeting.council
+    doc["f_municipality"] = meeting.municipality
+    return doc
