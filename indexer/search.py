@@ -407,7 +407,7 @@ class Archive:
             decision_kind=record.get("decision_kind"),
             meeting_id=record.get("meeting_id", ""),
             snippet=self.snippet(record, terms),
-            score=round(hit.score, 4) if hit.score is not None else None,
+            score=round(hit.score, 4) if isinstance(hit.score, float) else None,
         )
 
     # snippets -----------------------------------------------------------------------

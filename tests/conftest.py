@@ -1,0 +1,41 @@
+"""Shared fixtures: the real corpus, the shared format samples, a built index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED_FORMATS = ROOT.parent / "shared" / "formats"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def shared_formats() -> Path:
+    if not SHARED_FORMATS.is_dir():
+        pytest.skip(f"{SHARED_FORMATS} is not present (the shared format samples live beside the checkout)")
+    return SHARED_FORMATS
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory) -> Path:
+    """The seed corpus, indexed once per test session."""
+    from indexer.build import build
+
+    index_dir = tmp_path_factory.mktemp("corpus-index")
+    summary = build(CORPUS, index_dir)
+    assert summary.items > 0 and not summary.skipped, summary.skipped
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def archive(corpus_index):
+    from indexer.search import Archive
+
+    return Archive(corpus_index)
