@@ -21,7 +21,7 @@ index: install
 	$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX)
 
 run: index
-	$(PY) -m webapp --index $(INDEX) --host $(HOST) --port $(PORT)
+	$(PY) -m webapp --index $(INDEX) --corpus $(CORPUS) --host $(HOST) --port $(PORT)
 
 test: install
 	$(PY) -m pytest

@@ -115,7 +115,7 @@ def build(
     the corpus are removed. Raises BuildBusy when another build is running.
     """
     started = time.perf_counter()
-    summary = BuildSummary(corpus=str(corpus), index=str(index_dir))
+    summary = BuildSummary(corpus=str(corpus.resolve()), index=str(index_dir.resolve()))
     ix = open_or_create(index_dir)
     try:
         writer = ix.writer(timeout=lock_timeout, limitmb=writer_limitmb, procs=procs)
@@ -128,7 +128,7 @@ def build(
         present: set[str] = set()
         seen_hashes: dict[str, str] = {}
         for path in paths:
-            shown = display_path(path)
+            shown = display_path(path, corpus)
             present.add(shown)
             progress.step(path.name)
             if on_progress:

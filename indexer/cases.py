@@ -31,6 +31,7 @@ class CaseEntry:
     council: str | None
     municipality: str | None
     item_id: str | None
+    number: int | None
     title: str | None
     decision: str | None
     decision_kind: str | None
@@ -50,6 +51,7 @@ def _from_item(item: dict[str, Any], relation: str) -> CaseEntry:
         council=item.get("council"),
         municipality=item.get("municipality"),
         item_id=item["id"],
+        number=item.get("number"),
         title=item.get("title"),
         decision=item.get("decision"),
         decision_kind=item.get("decision_kind"),
@@ -84,11 +86,11 @@ def case_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
             known_ids.add(item["id"])
     if not entries:
         return None
-    entries.sort(key=lambda e: (e.date or "9999", e.council or ""))
+    entries.sort(key=lambda e: (e.date or "9999", e.council or "", e.number or 0))
     return {
         "case_number": case_number,
         "kle": items[0].get("kle") if items else None,
-        "title": items[-1]["title"] if items else None,
+        "title": items[0]["title"] if items else None,  # the newest treatment's title
         "municipalities": sorted({e.municipality for e in entries if e.municipality}),
         "treatments": [e.to_dict() for e in entries],
     }
@@ -104,7 +106,7 @@ def _add_reference(archive: Archive, entries: list[CaseEntry], item: dict[str, A
             entries.append(existing)
     if existing is None:
         existing = CaseEntry(
-            date=date, council=council, municipality=item.get("municipality"), item_id=None, title=None,
+            date=date, council=council, municipality=item.get("municipality"), item_id=None, number=number, title=None,
             decision=None, decision_kind=None, source=None, in_archive=False, relation=relation,
         )
         entries.append(existing)

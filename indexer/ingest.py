@@ -58,11 +58,18 @@ def discover(root: Path) -> Iterator[Path]:
             yield Path(folder) / name
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, corpus: Path | None = None) -> str:
+    """How a source file is named in records: relative to the corpus folder's
+    parent ("corpus/ballerup/x.txt"), so the name does not depend on the
+    directory a build ran from; relative to the working directory otherwise."""
+    base = corpus.resolve().parent if corpus is not None and corpus.is_dir() else Path.cwd().resolve()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.absolute().relative_to(base))
     except ValueError:
-        return str(path)
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            return str(path)
 
 
 def municipality_folder(path: Path, corpus: Path | None) -> Path:
@@ -82,7 +89,7 @@ def parse_file(path: Path, corpus: Path | None = None) -> Ingested:
     """Read and parse one file; raises ReadError or ParseError with a reason."""
     source_text = read_document(path)
     folder = municipality_folder(path, corpus)
-    shown = display_path(path)
+    shown = display_path(path, corpus)
     meeting = parse_text(
         source_text.text,
         municipality=municipality_name(folder.resolve().name),
@@ -94,7 +101,7 @@ def parse_file(path: Path, corpus: Path | None = None) -> Ingested:
 
 
 def try_parse(path: Path, corpus: Path | None = None) -> Ingested | IngestError:
-    shown = display_path(path)
+    shown = display_path(path, corpus)
     try:
         return parse_file(path, corpus)
     except (ReadError, ParseError) as error:

@@ -308,7 +308,7 @@ class Archive:
         timed_out = timed_out or cut
         if timed_out:
             notes.append("Søgningen tog for lang tid og blev afbrudt; resultatet kan være ufuldstændigt.")
-        suggestion = self.suggest(searcher, parsed, request.q) if (total < 3 or partial_match) else None
+        suggestion = self.suggest(searcher, parsed, request.q) if (total == 0 or partial_match) else None
         return SearchResponse(
             total=total,
             page=request.page,
@@ -378,7 +378,9 @@ class Archive:
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
         limit = min(page * per_page, MAX_WINDOW)
-        sort = request.sort if scored else (request.sort if request.sort != "relevance" else "date")
+        sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
+        if not scored and sort == "relevance":
+            sort = "date"  # nothing to rank by: newest first
         sortedby = None if sort == "relevance" else "date"
         reverse = sort == "date"
         collector = searcher.collector(limit=limit, sortedby=sortedby, reverse=reverse, filter=passing)
@@ -499,7 +501,7 @@ class Archive:
     def facet_universe(self, key: str) -> Counter:
         return self.snapshot(self.searcher()).universe[key]
 
-    def items_by_facet(self, key: str, value: str, limit: int = 500) -> list[dict[str, Any]]:
+    def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
         searcher = self.searcher()
         query = And([Term("doctype", "item"), Term(f"f_{key}", value)])
         results = searcher.search(query, limit=limit, sortedby="date", reverse=True)

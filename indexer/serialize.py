@@ -13,7 +13,7 @@ def item_url(item_id: str) -> str:
 
 
 def case_url(case_number: str) -> str:
-    return f"/sag/{quote(case_number, safe='')}"
+    return f"/sag/{quote(case_number, safe='/')}"
 
 
 def meeting_url(meeting_id: str) -> str:

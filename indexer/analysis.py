@@ -1,0 +1,621 @@
+"""Danish text analysis, the same at index and at query time.
+
+Three analyzers feed three kinds of field:
+
+* ``text_analyzer()`` (title, body, decision): words → lowercase NFC →
+  letter variants folded → Snowball Danish stop words dropped → Snowball
+  Danish stem (PyStemmer's C stemmer through snowballstemmer), corrected by a
+  small override table (``data/stem_overrides.tsv``).
+* ``parts_analyzer()`` (title_parts, body_parts, decision_parts): at index
+  time only the stemmed *parts* of compounds ("tomgangspladser" → "tomgang",
+  "plads"); at query time the same stem as ``text_analyzer``. A query word
+  therefore meets a compound's part in the parts field and a whole word in the
+  text field, and the search layer ranks part matches lower by weighting the
+  parts field lower (whole-word hits score in both fields when the word is
+  also a part elsewhere, part-only hits only in the cheap one).
+* ``identifier_analyzer()`` (ids): only case numbers, § references and years,
+  kept whole and lowercased; ordinary words produce nothing.
+
+Letter variants ("Handicapraadet" typed on a foreign keyboard): a word that
+is not in the Danish lexicon but becomes a known word when "aa"/"ae"/"oe" are
+read as "å"/"æ"/"ø" is replaced by that word, on both sides. A word the
+lexicon knows is never touched, so "boede" (lived) never meets "bøde" (fine),
+and names such as Michael and Israel stay as they are.
+
+Compounds: ``split_compound`` asks the hunspell da_DK lexicon (see
+``indexer.lexicon``) which surface forms may begin, continue and end a compound
+— the linking -s-/-e- comes from the dictionary's own compound forms — and
+keeps the split with the fewest parts, then the longest shortest part.
+
+Everything per word (normalising, stemming, splitting) is memoised at module
+level, so a token costs a few dictionary look-ups once its word has been seen;
+the lexicon is loaded on first use, not at import.
+
+The analyzers are picklable (Whoosh stores the schema in the index): they hold
+only module-level classes and functions and no caches or lexicon data.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import combinations
+from typing import Any
+
+import snowballstemmer
+from whoosh.analysis.analyzers import CompositeAnalyzer
+from whoosh.analysis import (
+    Filter,
+    RegexTokenizer,
+    StemFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.lang.stopwords import stoplists
+
+from .lexicon import Lexicon, load_lexicon
+
+__all__ = [
+    "STOP_WORDS",
+    "analyze",
+    "analyze_parts",
+    "compound_parts",
+    "extract_identifiers",
+    "fold_variants",
+    "identifier_analyzer",
+    "normalise_word",
+    "parts_analyzer",
+    "spelling_analyzer",
+    "spelling_words",
+    "split_compound",
+    "stem_word",
+    "text_analyzer",
+]
+
+# --- words ------------------------------------------------------------------------
+
+# A word is letters and digits ("2021", "covid19", "p35"); combining marks are
+# kept inside it so a decomposed "å" (a + U+030A) is one token until NFC.
+# Numbers keep their inner dots and commas ("1.000", "2,5", "27.69.48").
+# (Measured: this form is twice as fast as an alternation of number|word.)
+WORD_PATTERN = r"[^\W_][\w\u0300-\u036f]*(?:[.,]\d+)*"
+
+# Snowball's Danish stop list (the one Whoosh ships as stoplists["da"]).
+STOP_WORDS: frozenset[str] = stoplists["da"]
+
+# Per-word caches (normalised word, stem, split, parts): 131,072 entries each
+# hold the working vocabulary of a municipality's minutes (the seed corpus has
+# 4,200 distinct words in 26,000 tokens), while bounding a long-running server
+# to roughly 20 MB per cache.
+_WORD_CACHE = 1 << 17
+
+# --- compounds ----------------------------------------------------------------------
+
+MIN_PART = 3  # shortest head lemma / middle / tail: "rus", "råd"
+MIN_COMPOUND = 6  # shorter words are never split
+STRICT_PART = 4  # parts of a word the lexicon already knows need this many letters
+
+# Danish derivational endings that hunspell also lists as words ("ring",
+# "lig", "hed", "ion", "skab"): a "tail" whose stem is one of these is a
+# suffix, not a word ("orientering", "personlig", "helhed", "regnskab").
+SUFFIX_STEMS: frozenset[str] = frozenset(
+    """
+    ring lig ligt hed ion tion sk ske skab dom else ning end ende ist isk
+    ism isme ment ere ale inde ør ik tik
+    """.split()
+)
+
+# Particles and bound prefixes that hunspell lets begin compounds but that make
+# junk parts: "indsats" is not "ind" + "sats", "forslag" not "for" + "slag".
+PARTICLES: frozenset[str] = STOP_WORDS | frozenset(
+    """
+    af an ad be bi ge er for fore fra gen hen ind med mis mod ned om op over
+    på sam til ud und under u van efter frem bag igen imod inden uden mellem
+    omkring sammen tilbage ikke ens ene
+    """.split()
+)
+
+# --- letter variants -------------------------------------------------------------------
+
+VARIANTS = {"aa": "å", "ae": "æ", "oe": "ø"}
+_VARIANT_PAIR = re.compile("aa|ae|oe")
+MAX_VARIANT_PAIRS = 4  # a word with more pairs than this is left alone
+
+# Cyrillic letters that broken PDF text puts into Danish words: "Magleмосen"
+# is "Maglemosen" transliterated letter by letter, so transliterate back.
+_HOMOGLYPHS = str.maketrans("абвгдезийклмнопрстуфхцыэ", "abvgdezijklmnoprstufhcye")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-zæøå]")
+
+
+def _ascii_or_nfc(text: str) -> str:
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
+
+
+def _fix_homoglyphs(word: str) -> str:
+    """Only words that mix scripts are touched; a Russian word stays Russian."""
+    if _CYRILLIC.search(word) and _LATIN.search(word):
+        return word.translate(_HOMOGLYPHS)
+    return word
+
+
+def normalise_word(raw: str) -> str:
+    """The form every later step sees: lowercase, NFC, scripts fixed, variants folded."""
+    word = _fix_homoglyphs(_ascii_or_nfc(raw.lower()))
+    return fold_variants(word)
+
+
+def fold_variants(word: str) -> str:
+    """"handicapraadet" → "handicaprådet" when only the folded form is Danish.
+
+    Folding both index and query text the same way makes the two spellings
+    meet; asking the lexicon first keeps real words with these letter pairs
+    ("poesi", "boede", "koordinere", "ekstraarbejde") apart from the words
+    they would otherwise collide with. Of several candidates the one with the
+    fewest replacements wins.
+    """
+    if not _VARIANT_PAIR.search(word):
+        return word
+    lexicon = load_lexicon()
+    if not lexicon or is_known_word(word):
+        return word
+    for candidate in _variant_candidates(word):
+        if is_known_word(candidate):
+            return candidate
+    return word
+
+
+def _variant_candidates(word: str) -> Iterator[str]:
+    """Every way to replace some of the pairs, fewest replacements first."""
+    spots = [i for i in range(len(word) - 1) if word[i : i + 2] in VARIANTS]
+    if len(spots) > MAX_VARIANT_PAIRS:
+        return
+    for count in range(1, len(spots) + 1):
+        for chosen in combinations(spots, count):
+            if any(b - a < 2 for a, b in zip(chosen, chosen[1:])):
+                continue  # overlapping pairs ("aae") cannot both be replaced
+            pieces, last = [], 0
+            for spot in chosen:
+                pieces += [word[last:spot], VARIANTS[word[spot : spot + 2]]]
+                last = spot + 2
+            yield "".join(pieces) + word[last:]
+
+
+def is_known_word(word: str) -> bool:
+    """A lexicon word, or a compound of lexicon words."""
+    lexicon = load_lexicon()
+    return lexicon.is_word(word) or _best_split(word) is not None
+
+
+# --- stemming -----------------------------------------------------------------------------
+
+
+def _read_overrides() -> dict[str, str]:
+    """word → stem from data/stem_overrides.tsv (comments and blank lines skipped)."""
+    text = importlib.resources.files(__package__).joinpath("data", "stem_overrides.tsv").read_text("utf-8")
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        word, stem, *_why = line.split("\t")
+        table[word.strip()] = stem.strip()
+    return table
+
+
+STEM_OVERRIDES: dict[str, str] = _read_overrides()
+_OVERRIDE_ENDINGS: tuple[str, ...] = tuple(STEM_OVERRIDES)
+
+# PyStemmer's stemmer objects are not thread-safe (the web app analyses queries
+# in several threads), so each thread gets its own.
+_local = threading.local()
+
+
+def _snowball(word: str) -> str:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer.stemWord(word)
+
+
+def stem_word(word: str) -> str:
+    """Snowball's Danish stem of a normalised word, with the override table applied.
+
+    Module-level on purpose: ``StemFilter`` pickles its ``stemfn`` into the
+    index schema by reference. Not cached here: the text analyzer's
+    ``StemFilter(cachesize=...)`` caches it, and the parts analyzer caches
+    whole ``compound_parts`` results.
+    """
+    override = STEM_OVERRIDES.get(word)
+    if override is not None:
+        return override
+    if word.endswith(_OVERRIDE_ENDINGS):
+        fixed = _compound_override(word)
+        if fixed is not None:
+            return fixed
+    return _snowball(word)
+
+
+def _compound_override(word: str) -> str | None:
+    """"tomgangsplads" → "tomgangs" + "plads": a compound ending in an override word."""
+    parts = _best_split(word)
+    if parts is None or parts[-1] not in STEM_OVERRIDES:
+        return None
+    tail = parts[-1]
+    return word[: len(word) - len(tail)] + STEM_OVERRIDES[tail]
+
+
+# --- compounds ------------------------------------------------------------------------------
+
+
+def split_compound(word: str) -> list[str] | None:
+    """Surface parts of a Danish compound, or None if it is not one.
+
+    The first and middle parts are given as dictionary words without their
+    linking letter, the last part as written (after the same normalising as
+    the analyzers, so "Handicapraadet" → ["handicap", "rådet"]):
+    "tomgangspladser" → ["tomgang", "pladser"],
+    "tilsynsrapporterne" → ["tilsyn", "rapporterne"].
+    """
+    parts = _best_split(normalise_word(word.strip()))
+    if parts is None:
+        return None
+    return list(_part_words(parts))
+
+
+def _part_words(parts: tuple[str, ...]) -> Iterator[str]:
+    """Linking forms back to their lemma ("tilsyns" → "tilsyn"); the tail stays."""
+    lexicon = load_lexicon()
+    yield lexicon.heads[parts[0]]
+    for middle in parts[1:-1]:
+        yield lexicon.middles[middle]
+    yield parts[-1]
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """Stems of the parts of a normalised word, () if it is no compound.
+
+    Parts are stemmed exactly as whole words are (``stem_word``), so a query
+    word's stem equals the indexed part: "pladser" → "plads" = stem("plads").
+    """
+    parts = _best_split(word)
+    if parts is None:
+        return ()
+    stems: dict[str, None] = {}
+    for part in _part_words(parts):
+        stems[stem_word(part)] = None
+        # A part that is itself a compound contributes its own parts, so
+        # "tilbud" also finds "døgn|behandlingstilbud". Parts are lexicon
+        # words, so the nested split is the strict one.
+        stems.update(dict.fromkeys(compound_parts(part)))
+    return tuple(stem for stem in stems if stem)
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _best_split(word: str) -> tuple[str, ...] | None:
+    """Surface segments (linking letters included) of the best split, or None.
+
+    Dynamic programming from the end: ``best[i]`` is the best way to read
+    ``word[i:]`` as middles followed by a tail. The cost (number of parts, then
+    the shortest part, longer is better) is chosen so that the best suffix
+    split is also part of the best whole split.
+
+    A word the lexicon knows as a word of its own is split only on strong
+    evidence (see ``_link_ok``/``_tail_ok``): hunspell itself never splits
+    such words, and most false splits ("personlig" → "person" + "lig",
+    "billede" → "bil" + "lede") are of that kind. Unknown words, the new
+    compounds of council prose ("tomgangspladser"), are split more freely.
+    """
+    lexicon = load_lexicon()
+    size = len(word)
+    if size < MIN_COMPOUND or not lexicon or not word.isalpha() or word in PARTICLES:
+        return None
+    strict = lexicon.is_word(word)
+    best: list[tuple[str, ...] | None] = [None] * (size + 1)
+    for start in range(size - MIN_PART, MIN_PART - 1, -1):
+        options: list[tuple[str, ...]] = []
+        if _tail_ok(word[start:], lexicon, strict):
+            options.append((word[start:],))
+        for end in range(start + MIN_PART, size - MIN_PART + 1):
+            rest = best[end]
+            if rest is not None and _link_ok(word[start:end], lexicon.middles, lexicon, strict):
+                options.append((word[start:end], *rest))
+        best[start] = min(options, key=_split_cost) if options else None
+    options = []
+    for end in range(MIN_PART, size - MIN_PART + 1):
+        rest = best[end]
+        if rest is not None and _link_ok(word[:end], lexicon.heads, lexicon, strict):
+            options.append((word[:end], *rest))
+    if strict:
+        options = [parts for parts in options if _stems_like_tail(word, parts[-1])]
+    return min(options, key=_split_cost) if options else None
+
+
+def _split_cost(parts: tuple[str, ...]) -> tuple[int, int]:
+    return len(parts), -min(len(part) for part in parts)
+
+
+def _link_ok(segment: str, table: dict[str, str], lexicon: Lexicon, strict: bool) -> bool:
+    """May ``segment`` begin (heads) or continue (middles) a compound?
+
+    Bound prefixes ("inter", "anti") may split only words the lexicon does not
+    know: "international" is a word, "antidiskriminationsindsats" is not. In a
+    known word a part needs four letters unless a linking -s- marks it
+    ("sags|behandling", "tids|punkt"): three-letter words are mostly chance
+    substrings ("met|ode", "bil|lede").
+    """
+    lemma = table.get(segment)
+    if lemma is None or len(lemma) < MIN_PART:
+        return False
+    if lemma in PARTICLES or segment in PARTICLES:
+        return False
+    if not strict:
+        return True
+    if segment in lexicon.bound:
+        return False
+    linked_by_s = segment != lemma and segment.endswith("s")
+    return linked_by_s or len(lemma) >= STRICT_PART
+
+
+def _tail_ok(tail: str, lexicon: Lexicon, strict: bool) -> bool:
+    """A last part: a COMPOUNDEND form that is not a derivational ending in disguise."""
+    if not lexicon.is_tail(tail) or tail in PARTICLES:
+        return False
+    if strict and len(tail) < STRICT_PART:
+        return False
+    return _snowball(tail) not in SUFFIX_STEMS
+
+
+def _stems_like_tail(word: str, tail: str) -> bool:
+    """Does Snowball end the whole word as it ends the tail alone?
+
+    True for real compounds ("socialudvalget" → "social" + "udvalg"); false
+    where the "tail" only exists by cutting a suffix in two ("yderligere",
+    "forelægges"), which Snowball then treats differently.
+    """
+    return _snowball(word) == word[: len(word) - len(tail)] + _snowball(tail)
+
+
+# --- identifiers ------------------------------------------------------------------------------
+
+_ALNUM = "[0-9a-zæøå]"
+# Case and journal numbers: alphanumeric groups joined by . - / (en dash too),
+# with a digit somewhere: 27.69.48-P35-1-21, EMN-2025-008308, 12/27845, 2011-29298.
+_CASE_NUMBER = rf"(?<![\w./-]){_ALNUM}+(?:[./\-–]{_ALNUM}+)+(?![\w]|[./\-–]\w)"
+# § references: "§ 85", "§85", "§ 85 a", "§§ 103 og 104", "paragraf 85". A
+# letter after a space is an inserted paragraph ("§ 81 a"), except "i", which
+# is nearly always the preposition ("§ 85 i serviceloven").
+_PARAGRAPH_ITEM = r"\d+(?:[a-zæøå]|\s(?!i\b)[a-zæøå])?(?![\wæøå])"
+_PARAGRAPH = (
+    r"(?P<sign>§§?|\bparagraf(?:ferne|fer|fen)?\b)\s*"
+    rf"(?P<numbers>{_PARAGRAPH_ITEM}(?:\s*(?:,|og|-|–|til)\s*{_PARAGRAPH_ITEM})*)"
+)
+_YEAR = r"(?<![\w./-])(?:19|20)\d\d(?![\w]|[./\-–]\w)"
+_IDENTIFIER = re.compile(rf"{_PARAGRAPH}|(?P<case>{_CASE_NUMBER})|(?P<year>{_YEAR})", re.IGNORECASE)
+_PARAGRAPH_NUMBER = re.compile(rf"(\d+)((?:[a-zæøå]|\s(?!i\b)[a-zæøå])?)(?![\wæøå])", re.IGNORECASE)
+_KLE_HEAD = re.compile(r"^\d\d\.\d\d\.\d\d(?=-)")
+
+
+def _identifier_spans(text: str, expand: bool) -> Iterator[tuple[str, int, int]]:
+    """(token, start, end) of every identifier in ``text``, lowercased.
+
+    With ``expand`` (index time) a KLE case number also yields its KLE code,
+    so "27.69.48" finds "27.69.48-P35-1-21"; a query never expands, so the full
+    number still matches only itself.
+    """
+    for match in _IDENTIFIER.finditer(text):
+        if match["sign"]:
+            yield from _paragraph_tokens(match)
+        elif match["case"]:
+            token = match["case"].lower().replace("–", "-")
+            if any(ch.isdigit() for ch in token):
+                yield token, match.start(), match.end()
+                head = _KLE_HEAD.match(token) if expand else None
+                if head:
+                    yield head.group(0), match.start(), match.start() + head.end()
+        else:
+            yield match["year"], match.start(), match.end()
+
+
+def _paragraph_tokens(match: re.Match[str]) -> Iterator[tuple[str, int, int]]:
+    """"§§ 103 og 104" → "§103", "§104"; a single § takes only its first number."""
+    several = match["sign"] == "§§" or match["sign"].lower().startswith("paragraffer")
+    offset = match.start("numbers")
+    for number in _PARAGRAPH_NUMBER.finditer(match["numbers"]):
+        token = "§" + number.group(1) + number.group(2).strip().lower()
+        yield token, match.start(), offset + number.end()
+        if not several:
+            break
+
+
+def extract_identifiers(text: str) -> list[str]:
+    """The identifiers a query (or any text) contains, each once, as the ids field holds them.
+
+    For the search layer: run this on the *raw* query string before splitting
+    it into words (whitespace splitting would separate "§" from "85"), and add
+    ``Term("ids", token)`` for each result, OR-ed with the text query and
+    boosted so that an exact case-number hit ranks first. Ordinary words give
+    no identifiers, so a plain-word query adds nothing.
+    """
+    return list(dict.fromkeys(token for token, _, _ in _identifier_spans(text, expand=False)))
+
+
+class IdentifierTokenizer(Tokenizer):
+    """Tokens for case numbers, § references and years only; all else is skipped."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        spans: Iterable[tuple[str, int, int]]
+        if tokenize:
+            spans = _identifier_spans(value, expand=mode != "query")
+        else:
+            spans = [(value.strip().lower(), 0, len(value))]
+        for pos, (text, start, end) in enumerate(spans):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+# --- filters ------------------------------------------------------------------------------------
+
+
+class DanishNormalizeFilter(Filter):
+    """Normalise each word (``normalise_word``) and drop Danish stop words.
+
+    One filter instead of LowercaseFilter + StopFilter because both steps are
+    one cached look-up per token here (``_indexable``), and the index build
+    runs every body through three analyzers. Stop words behave as in Whoosh's
+    StopFilter: removed and positions renumbered, or kept as ``stopped``
+    tokens when the caller asks ``removestops=False`` (the highlighter).
+
+    Not a morphological filter, so Whoosh keeps it under ``no_morph`` too.
+    """
+
+    def __init__(self, minsize: int = 2) -> None:
+        self.minsize = minsize
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        indexable = _indexable
+        minsize = self.minsize
+        pos: int | None = None
+        for token in tokens:
+            word = indexable(token.text)
+            if word is None or len(word) < minsize:
+                if not token.removestops:
+                    token.text = normalise_word(token.text)
+                    token.stopped = True
+                    yield token
+                continue
+            if token.positions:
+                if pos is None:
+                    pos = token.pos
+                else:
+                    pos += 1
+                    token.pos = pos
+            token.text = word
+            token.stopped = False
+            yield token
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _indexable(raw: str) -> str | None:
+    """The normalised word, or None for a stop word."""
+    word = normalise_word(raw)
+    return None if word in STOP_WORDS else word
+
+
+class CompoundPartsFilter(Filter):
+    """Index time: replace each compound by the stems of its parts, drop other words.
+
+    Query time (``mode="query"``): stem the word like ``text_analyzer``, so the
+    query word's stem is compared with the indexed parts. Put it where a
+    ``StemFilter`` would go; it stems by itself.
+    """
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if token.stopped:
+                yield token
+            elif token.mode == "query":
+                token.text = stem_word(token.text)
+                yield token
+            else:
+                for part in compound_parts(token.text):
+                    token.text = part
+                    yield token
+
+
+# --- analyzers -----------------------------------------------------------------------------------
+
+
+def _word_tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(WORD_PATTERN)
+
+
+@lru_cache(maxsize=1)
+def text_analyzer() -> CompositeAnalyzer:
+    """Full-text fields: normalised, stop words dropped, stemmed with overrides."""
+    return CompositeAnalyzer(
+        _word_tokenizer(),
+        DanishNormalizeFilter(),
+        StemFilter(stemfn=stem_word, cachesize=_WORD_CACHE),
+    )
+
+
+@lru_cache(maxsize=1)
+def parts_analyzer() -> CompositeAnalyzer:
+    """Compound-part fields: part stems at index time, the word's stem at query time."""
+    return CompositeAnalyzer(
+        _word_tokenizer(),
+        DanishNormalizeFilter(),
+        CompoundPartsFilter(),
+    )
+
+
+@lru_cache(maxsize=1)
+def identifier_analyzer() -> CompositeAnalyzer:
+    """The exact-identifier field: case numbers, § references, years (see ``extract_identifiers``)."""
+    return CompositeAnalyzer(IdentifierTokenizer())
+
+
+@lru_cache(maxsize=1)
+def spelling_analyzer() -> CompositeAnalyzer:
+    """Unstemmed normalised words of three letters or more (see ``spelling_words``)."""
+    return CompositeAnalyzer(
+        RegexTokenizer(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f])+"),
+        DanishNormalizeFilter(minsize=3),
+    )
+
+
+# --- conveniences ----------------------------------------------------------------------------------
+
+
+def analyze(text: str) -> list[str]:
+    """Index-time tokens of ``text_analyzer`` (what a body field holds)."""
+    return [token.text for token in text_analyzer()(text, mode="index")]
+
+
+def analyze_parts(text: str) -> list[str]:
+    """Index-time tokens of ``parts_analyzer`` (what a *_parts field holds)."""
+    return [token.text for token in parts_analyzer()(text, mode="index")]
+
+
+def spelling_words(text: str) -> Iterator[str]:
+    """Normalised, unstemmed words for spelling suggestions: no stop words, no numbers.
+
+    Suggestions are shown to people, so they must be real words as written
+    (lowercase NFC, variants folded), never stems.
+    """
+    for token in spelling_analyzer()(text):
+        yield token.text

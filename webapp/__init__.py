@@ -1,0 +1,44 @@
+"""Rådsarkiv's web app: search pages, case/meeting/item pages, feeds and a JSON API.
+
+`create_app` is the only entry point (tests, `python -m webapp`, any WSGI
+server). The app holds one Archive, opened on the first request that needs
+it, so a missing index gives a friendly 503 page rather than a crash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import api, archive_state, errors, exports, labels, pages, security
+from .sources import default_corpus_dir
+
+
+def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str | Path | None = None) -> Flask:
+    """Build the app for one index folder.
+
+    `corpus_dir` bounds which source documents may be served; by default it
+    is the corpus recorded in the index's build summary.
+    """
+    index_path = Path(index_dir)
+    corpus_path = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir(index_path)
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=testing,
+        DEBUG=False,
+        MAX_CONTENT_LENGTH=64 * 1024,  # nothing here accepts a request body
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    archive_state.install(app, index_path, corpus_path)
+    labels.register(app)
+    security.install(app)
+    errors.install(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,88 @@
+"""The JSON API under /api: search, items, meetings, cases, and its OpenAPI description.
+
+Errors are JSON too ({"message": "…"} in Danish, see errors.py); every
+record carries the links a client needs to reach the HTML pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from werkzeug.exceptions import NotFound
+
+from indexer.serialize import case_url, item_url, meeting_url, response_to_json
+
+from .archive_state import get_archive
+from .casework import ordered_timeline
+from .openapi import openapi_document
+from .params import parse_search
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+TREATMENT_FIELDS = (
+    "date", "council", "municipality", "item_id", "title", "decision", "decision_kind",
+    "source", "in_archive", "relation", "notes", "referenced_by",
+)
+
+
+def item_links(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "url": item_url(record["id"]),
+        "case_url": case_url(record["case_number"]) if record.get("case_number") else None,
+        "meeting_url": meeting_url(record["meeting_id"]) if record.get("meeting_id") else None,
+    }
+
+
+@bp.get("/search")
+def search():
+    state = parse_search(request.args)
+    return jsonify(response_to_json(get_archive().search(state.to_request())))
+
+
+@bp.get("/items/<item_id>")
+def item(item_id: str):
+    record = get_archive().item(item_id)
+    if record is None:
+        raise NotFound("Punktet findes ikke i arkivet.")
+    return jsonify({**record, **item_links(record)})
+
+
+@bp.get("/meetings/<meeting_id>")
+def meeting(meeting_id: str):
+    record = get_archive().meeting(meeting_id)
+    if record is None:
+        raise NotFound("Mødet findes ikke i arkivet.")
+    items = [
+        {**summary, "url": item_url(summary["id"]),
+         "case_url": case_url(summary["case_number"]) if summary.get("case_number") else None}
+        for summary in record.get("items", [])
+    ]
+    return jsonify({**record, "items": items, "url": meeting_url(record["id"])})
+
+
+@bp.get("/cases/<path:case_number>")
+def case(case_number: str):
+    timeline = ordered_timeline(get_archive(), case_number)
+    if timeline is None:
+        raise NotFound("Sagsnummeret findes ikke i arkivet.")
+    treatments = [
+        {**{name: entry.get(name) for name in TREATMENT_FIELDS},
+         "url": item_url(entry["item_id"]) if entry["item_id"] else None}
+        for entry in timeline["treatments"]
+    ]
+    return jsonify(
+        {
+            "case_number": timeline["case_number"],
+            "title": timeline.get("title"),
+            "kle": timeline.get("kle"),
+            "municipalities": timeline.get("municipalities", []),
+            "url": case_url(timeline["case_number"]),
+            "treatments": treatments,
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,48 @@
+"""The case timeline as the pages and the API show it.
+
+`indexer.cases.case_timeline` orders treatments by date, council and agenda
+number; here each entry gets its Danish relation label and readable links to
+the items that reference it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.cases import RELATION_LABELS, case_timeline
+from indexer.search import Archive
+
+
+def _reference_links(archive: Archive, item_ids: list[str]) -> list[dict[str, str]]:
+    """The items that mention a treatment, labelled for people rather than by id."""
+    links = []
+    for item_id in item_ids:
+        record = archive.item(item_id)
+        if record is None:
+            continue
+        label = f"{record.get('council') or 'Notat'} {record.get('date') or ''}, punkt {record['number']}: {record['title']}"
+        links.append({"id": item_id, "label": label})
+    return links
+
+
+def ordered_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
+    """case_timeline with labels and reference links for the pages."""
+    timeline = case_timeline(archive, case_number)
+    if timeline is None:
+        return None
+    treatments = timeline["treatments"]
+    for entry in treatments:
+        entry["relation_label"] = RELATION_LABELS.get(entry["relation"], entry["relation"])
+        entry["referenced_by_links"] = _reference_links(archive, entry.get("referenced_by", []))
+    return timeline
+
+
+def other_treatments(archive: Archive, item: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sagens forløb on an item page: every treatment of its case but itself."""
+    case_number = item.get("case_number")
+    if not case_number:
+        return []
+    timeline = ordered_timeline(archive, case_number)
+    if timeline is None:
+        return []
+    return [entry for entry in timeline["treatments"] if entry["item_id"] != item["id"]]

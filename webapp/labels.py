@@ -1,0 +1,84 @@
+"""Danish presentation of values: dates, numbers, kinds, facet values.
+
+Kept apart from the views so templates, feeds and CSV files word things the
+same way.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from indexer.parser import slugify
+from indexer.schema import FACET_BY_KEY
+
+MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)
+KIND_LABELS = {"referat": "Referat", "dagsorden": "Dagsorden", "notat": "Notat"}
+SORT_LABELS = {"relevance": "Relevans", "date": "Nyeste først", "date_asc": "Ældste først"}
+NO_COUNCIL = "Notater"  # what Archive.councils() calls documents without a council
+
+
+def da_date(value: str | None) -> str:
+    """2025-05-06 → "6. maj 2025"; anything unparseable is shown as it is."""
+    if not value:
+        return "uden dato"
+    try:
+        year, month, day = (int(part) for part in value.split("-"))
+        return f"{day}. {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return value
+
+
+def da_number(value: int) -> str:
+    """1234 → "1.234" (Danish thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def kind_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", (kind or "").capitalize())
+
+
+def sentence_case(text: str | None) -> str:
+    """Decision kinds are stored lower case ("taget til efterretning")."""
+    return (text[:1].upper() + text[1:]) if text else ""
+
+
+def facet_label(key: str) -> str:
+    facet = FACET_BY_KEY.get(key)
+    return facet.label if facet else key
+
+
+def facet_value_label(key: str, value: str) -> str:
+    if key == "kind":
+        return kind_label(value)
+    if key == "decision_kind":
+        return sentence_case(value)
+    return value
+
+
+def council_name(council: str | None) -> str:
+    return council or NO_COUNCIL
+
+
+def council_slug(council: str | None) -> str:
+    return slugify(council_name(council))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Section text split at blank lines; single newlines stay (CSS pre-line)."""
+    return [p.strip("\n") for p in (text or "").split("\n\n") if p.strip()]
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(da_date)
+    app.add_template_filter(da_number)
+    app.add_template_filter(kind_label)
+    app.add_template_filter(sentence_case)
+    app.add_template_filter(facet_value_label)
+    app.add_template_filter(paragraphs)
+    app.add_template_global(facet_label)
+    app.add_template_global(council_slug)
+    app.add_template_global(council_name)
+    app.add_template_global(slugify)

@@ -1,0 +1,225 @@
+"""The OpenAPI 3 description of /api, written by hand next to the code it describes.
+
+Parameter names, bounds and enums come from params.py and the schema's
+facet list, so the document cannot drift from what the API validates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from indexer.schema import FACETS
+from indexer.search import MAX_WINDOW
+
+from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_VALUES_PER_FACET, SORTS
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _path_param(name: str, description: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
+
+
+def _search_parameters() -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {"name": "q", "in": "query", "description": "Søgetekst i søgesproget (\"frase\", OR, -udelad, råd:, år:, sag:, …). Tom med filtre: alt der matcher filtrene.", "schema": {"type": "string", "maxLength": 500}},
+    ]
+    for facet in FACETS:
+        params.append(
+            {
+                "name": facet.key,
+                "in": "query",
+                "description": f"Filter: {facet.label}. Kan gentages (ELLER inden for samme filter).",
+                "schema": {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": MAX_VALUES_PER_FACET},
+                "style": "form",
+                "explode": True,
+            }
+        )
+    params += [
+        {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+        {"name": "page", "in": "query", "description": f"1 … {MAX_WINDOW} / per_page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
+        {"name": "date_from", "in": "query", "description": "Fra og med dato (ÅÅÅÅ-MM-DD); alias: fra", "schema": {"type": "string", "format": "date"}},
+        {"name": "date_to", "in": "query", "description": "Til og med dato (ÅÅÅÅ-MM-DD); alias: til", "schema": {"type": "string", "format": "date"}},
+    ]
+    return params
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}},
+    "Hit": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "council": {"type": ["string", "null"]},
+            "municipality": {"type": "string"},
+            "date": {"type": ["string", "null"], "format": "date"},
+            "number": {"type": "integer"},
+            "case_number": {"type": ["string", "null"]},
+            "kind": {"type": "string", "enum": ["referat", "dagsorden", "notat"]},
+            "decision_kind": {"type": ["string", "null"]},
+            "url": {"type": "string"},
+            "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches"},
+        },
+    },
+    "FacetValue": {
+        "type": "object",
+        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": ["total", "page", "per_page", "results", "facets"],
+        "properties": {
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "results": {"type": "array", "items": _ref("Hit")},
+            "facets": {
+                "type": "object",
+                "properties": {f.key: {"type": "array", "items": _ref("FacetValue")} for f in FACETS},
+            },
+            "filters": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "suggestion": {"type": ["string", "null"], "description": "Mente du …?"},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "partial_match": {"type": "boolean"},
+            "timed_out": {"type": "boolean"},
+        },
+    },
+    "Item": {
+        "type": "object",
+        "description": "Et dagsordenspunkt (JSON-kontrakten i README) plus links.",
+        "properties": {
+            "id": {"type": "string"},
+            "number": {"type": "integer"},
+            "title": {"type": "string"},
+            "case_number": {"type": ["string", "null"]},
+            "kle": {"type": ["string", "null"]},
+            "sections": {"type": "array", "items": {"type": "object", "properties": {"heading": {"type": ["string", "null"]}, "text": {"type": "string"}}}},
+            "decided_by": {"type": ["string", "null"]},
+            "decision": {"type": ["string", "null"]},
+            "decision_kind": {"type": ["string", "null"]},
+            "votes": {"type": ["object", "null"]},
+            "absent": {"type": "array", "items": {"type": "string"}},
+            "attachments": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "recommended": {"type": "boolean"}}}},
+            "attachment_count": {"type": ["integer", "null"]},
+            "prior_treatments": {"type": "array", "items": {"type": "object"}},
+            "treatment_path": {"type": "array", "items": {"type": "object"}},
+            "institutions": {"type": "array", "items": {"type": "string"}},
+            "law_refs": {"type": "array", "items": {"type": "string"}},
+            "closed": {"type": "boolean"},
+            "meeting_id": {"type": "string"},
+            "municipality": {"type": "string"},
+            "council": {"type": ["string", "null"]},
+            "kind": {"type": "string"},
+            "date": {"type": ["string", "null"], "format": "date"},
+            "source": {"type": ["string", "null"]},
+            "url": {"type": "string"},
+            "case_url": {"type": ["string", "null"]},
+            "meeting_url": {"type": ["string", "null"]},
+        },
+    },
+    "Meeting": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "municipality": {"type": "string"},
+            "council": {"type": ["string", "null"]},
+            "kind": {"type": "string"},
+            "date": {"type": ["string", "null"], "format": "date"},
+            "time": {"type": ["string", "null"]},
+            "location": {"type": ["string", "null"]},
+            "title": {"type": ["string", "null"]},
+            "participants": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "affiliation": {"type": ["string", "null"]}, "absent": {"type": "boolean"}, "role": {"type": ["string", "null"]}}}},
+            "source": {"type": ["object", "null"]},
+            "items": {"type": "array", "items": {"type": "object"}},
+            "truncated": {"type": "boolean"},
+            "url": {"type": "string"},
+        },
+    },
+    "Treatment": {
+        "type": "object",
+        "properties": {
+            "date": {"type": ["string", "null"], "format": "date"},
+            "council": {"type": ["string", "null"]},
+            "municipality": {"type": ["string", "null"]},
+            "item_id": {"type": ["string", "null"], "description": "null når behandlingen kun er henvist til"},
+            "title": {"type": ["string", "null"]},
+            "decision": {"type": ["string", "null"]},
+            "decision_kind": {"type": ["string", "null"]},
+            "source": {"type": ["string", "null"]},
+            "in_archive": {"type": "boolean"},
+            "relation": {"type": "string"},
+            "notes": {"type": "array", "items": {"type": "string"}},
+            "referenced_by": {"type": "array", "items": {"type": "string"}},
+            "url": {"type": ["string", "null"]},
+        },
+    },
+    "Case": {
+        "type": "object",
+        "required": ["case_number", "treatments"],
+        "properties": {
+            "case_number": {"type": "string"},
+            "title": {"type": ["string", "null"]},
+            "kle": {"type": ["string", "null"]},
+            "municipalities": {"type": "array", "items": {"type": "string"}},
+            "url": {"type": "string"},
+            "treatments": {"type": "array", "items": _ref("Treatment"), "description": "I datoorden"},
+        },
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    not_found = _error("Findes ikke")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Rådsarkiv API",
+            "version": "1.0.0",
+            "description": "Fuldtekstsøgning i kommunale dagsordener og referater. Fejl returneres som {\"message\": \"…\"} på dansk.",
+        },
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "summary": "Søg i dagsordenspunkter",
+                    "parameters": _search_parameters(),
+                    "responses": {"200": _ok("Resultater", "SearchResponse"), "400": _error("Ugyldig parameter"), "503": _error("Indekset er ikke bygget endnu")},
+                }
+            },
+            "/api/items/{item_id}": {
+                "get": {
+                    "summary": "Et dagsordenspunkt",
+                    "parameters": [_path_param("item_id", "Punktets id")],
+                    "responses": {"200": _ok("Punktet", "Item"), "404": not_found},
+                }
+            },
+            "/api/meetings/{meeting_id}": {
+                "get": {
+                    "summary": "Et møde med deltagere og punkter",
+                    "parameters": [_path_param("meeting_id", "Mødets id")],
+                    "responses": {"200": _ok("Mødet", "Meeting"), "404": not_found},
+                }
+            },
+            "/api/cases/{case_number}": {
+                "get": {
+                    "summary": "En sags behandlinger på tværs af råd og udvalg, i datoorden",
+                    "parameters": [_path_param("case_number", "Sagsnummer; må indeholde skråstreg (12/27845)")],
+                    "responses": {"200": _ok("Sagen", "Case"), "404": not_found},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "Denne beskrivelse", "responses": {"200": {"description": "OpenAPI-dokumentet", "content": {"application/json": {}}}}}
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

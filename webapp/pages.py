@@ -1,0 +1,155 @@
+"""The HTML pages: front page, search, item, case, meeting, institution, council."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, render_template, request, send_file
+from werkzeug.exceptions import NotFound
+
+from indexer.serialize import case_url, item_url, meeting_url
+
+from .archive_state import get_archive, holder
+from .casework import ordered_timeline, other_treatments
+from .labels import council_name, council_slug, slugify
+from .params import parse_search
+from .search_view import build_results
+from .security import SOURCE_CSP
+from .sources import resolve_source, source_mimetype
+
+bp = Blueprint("pages", __name__)
+
+LATEST_MEETINGS = 8
+FRONT_INSTITUTIONS = 15
+
+
+def by_year(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Rows (already newest first) grouped under their year."""
+    return [(year, list(group)) for year, group in groupby(rows, key=lambda r: (r.get("date") or "")[:4] or "Uden dato")]
+
+
+@bp.get("/")
+def home():
+    archive = get_archive()
+    councils = {
+        municipality: sorted(counter.items(), key=lambda kv: kv[0].casefold())
+        for municipality, counter in sorted(archive.councils().items())
+    }
+    institutions = archive.facet_universe("institution").most_common(FRONT_INSTITUTIONS)
+    return render_template(
+        "home.html",
+        councils=councils,
+        latest=archive.meetings(limit=LATEST_MEETINGS),
+        institutions=sorted(institutions, key=lambda kv: kv[0].casefold()),
+        meeting_url=meeting_url,
+    )
+
+
+@bp.get("/soeg")
+def search():
+    state = parse_search(request.args)
+    if state.is_blank:
+        return render_template("search.html", state=state, response=None, view=None)
+    response = get_archive().search(state.to_request())
+    return render_template("search.html", state=state, response=response, view=build_results(state, response))
+
+
+@bp.get("/punkt/<item_id>")
+def item(item_id: str):
+    archive = get_archive()
+    record = archive.item(item_id)
+    if record is None:
+        raise NotFound("Punktet findes ikke i arkivet.")
+    return render_template(
+        "item.html",
+        item=record,
+        treatments=other_treatments(archive, record),
+        case_url=case_url,
+        item_url=item_url,
+        meeting_url=meeting_url,
+    )
+
+
+@bp.get("/sag/<path:case_number>")
+def case(case_number: str):
+    timeline = ordered_timeline(get_archive(), case_number)
+    if timeline is None:
+        raise NotFound("Sagsnummeret findes ikke i arkivet.")
+    return render_template("case.html", case=timeline, item_url=item_url)
+
+
+@bp.get("/moede/<meeting_id>")
+def meeting(meeting_id: str):
+    record = get_archive().meeting(meeting_id)
+    if record is None:
+        raise NotFound("Mødet findes ikke i arkivet.")
+    source = (record.get("source") or {}).get("path")
+    has_file = resolve_source(source, holder().corpus_dir) is not None
+    participants = record.get("participants", [])
+    return render_template(
+        "meeting.html",
+        meeting=record,
+        present=[p for p in participants if not p.get("absent")],
+        absent=[p for p in participants if p.get("absent")],
+        source_path=source,
+        has_file=has_file,
+        item_url=item_url,
+        case_url=case_url,
+    )
+
+
+@bp.get("/moede/<meeting_id>/kilde")
+def meeting_source(meeting_id: str):
+    """The meeting's source document, only if it lies under the corpus folder."""
+    record = get_archive().meeting(meeting_id)
+    if record is None:
+        raise NotFound("Mødet findes ikke i arkivet.")
+    path = resolve_source((record.get("source") or {}).get("path"), holder().corpus_dir)
+    if path is None:
+        raise NotFound("Kildedokumentet er ikke tilgængeligt.")
+    mimetype, as_attachment = source_mimetype(path)
+    response = send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=path.name)
+    response.headers["Content-Security-Policy"] = SOURCE_CSP
+    return response
+
+
+@bp.get("/institution/<slug>")
+def institution(slug: str):
+    archive = get_archive()
+    names = sorted(name for name in archive.facet_universe("institution") if slugify(name) == slug)
+    if not names:
+        raise NotFound("Institutionen findes ikke i arkivet.")
+    items: dict[str, dict[str, Any]] = {}
+    for name in names:
+        for record in archive.items_by_facet("institution", name):
+            items.setdefault(record["id"], record)
+    rows = sorted(items.values(), key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    return render_template(
+        "institution.html",
+        names=names,
+        years=by_year(rows),
+        total=len(rows),
+        item_url=item_url,
+        meeting_url=meeting_url,
+        case_url=case_url,
+    )
+
+
+@bp.get("/raad/<slug>")
+def council(slug: str):
+    meetings = [m for m in get_archive().meetings() if council_slug(m["council"]) == slug]
+    if not meetings:
+        raise NotFound("Rådet eller udvalget findes ikke i arkivet.")
+    per_municipality: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in meetings:
+        per_municipality[row["municipality"]].append(row)
+    return render_template(
+        "council.html",
+        name=council_name(meetings[0]["council"]),
+        council_value=meetings[0]["council"],
+        municipalities=[(m, by_year(rows)) for m, rows in sorted(per_municipality.items())],
+        total=len(meetings),
+        meeting_url=meeting_url,
+    )

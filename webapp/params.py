@@ -1,0 +1,229 @@
+"""Query-string parsing and validation shared by pages, exports and the API.
+
+The whole state of a search lives in the URL so a search can be bookmarked
+and shared. `SearchState` is that state, parsed and validated once; it also
+builds the URLs that change one part of it (add or remove a filter, sort,
+page), so every link on the results page keeps everything else.
+
+Bad input is answered with `BadParameter` (a 400 with a Danish message),
+never by guessing: a page number that is not a number is a broken link the
+user should hear about, not silently page 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
+
+from indexer.query import DATE_ALIASES, FIELD_ALIASES, TOKEN
+from indexer.search import MAX_WINDOW, SearchRequest, fold
+from indexer.schema import FACET_KEYS
+
+SORTS = ("relevance", "date", "date_asc")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_VALUES_PER_FACET = 20
+MAX_VALUE_CHARS = 200
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# URL parameter name → the bound it sets; the Danish names are the ones the
+# pages write, the English ones are accepted by the API as well.
+DATE_PARAMS = {"fra": "from", "til": "to", "date_from": "from", "date_to": "to"}
+
+
+class BadParameter(BadRequest):
+    """A 400 whose description is a Danish sentence meant for the user."""
+
+
+@dataclass(frozen=True)
+class SearchState:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    date_from: str | None = None
+    date_to: str | None = None
+
+    # --- derived ---------------------------------------------------------------
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing asked for: the search page shows its help instead of results."""
+        return not self.q.strip() and not self.filters and not self.date_from and not self.date_to
+
+    @property
+    def max_page(self) -> int:
+        """The deepest page the search layer can reach (it stops at MAX_WINDOW hits)."""
+        return max(1, MAX_WINDOW // self.per_page)
+
+    def to_request(self, **overrides: object) -> SearchRequest:
+        request = SearchRequest(
+            q=self.q,
+            filters={key: list(values) for key, values in self.filters.items()},
+            sort=self.sort,
+            page=self.page,
+            per_page=self.per_page,
+            date_from=self.date_from,
+            date_to=self.date_to,
+        )
+        return replace(request, **overrides)
+
+    # --- URLs --------------------------------------------------------------------
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """The state as URL parameters, defaults left out so URLs stay short."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for key in FACET_KEYS:
+            pairs.extend((key, value) for value in self.filters.get(key, ()))
+        if self.date_from:
+            pairs.append(("fra", self.date_from))
+        if self.date_to:
+            pairs.append(("til", self.date_to))
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        return pairs
+
+    def url(self, path: str = "/soeg") -> str:
+        pairs = self.query_pairs()
+        return f"{path}?{urlencode(pairs)}" if pairs else path
+
+    def with_page(self, page: int) -> SearchState:
+        return replace(self, page=page)
+
+    def with_sort(self, sort: str) -> SearchState:
+        return replace(self, sort=sort, page=1)
+
+    def with_q(self, q: str) -> SearchState:
+        return replace(self, q=q, page=1)
+
+    def with_filter(self, key: str, value: str) -> SearchState:
+        current = self.filters.get(key, ())
+        if value in current:
+            return replace(self, page=1)
+        return replace(self, filters={**self.filters, key: (*current, value)}, page=1)
+
+    def without_filter(self, key: str, value: str) -> SearchState:
+        """Drop a filter given its resolved value ("Socialudvalget"), whether it
+        came from a URL parameter as typed ("socialudvalget") or from the query
+        text ("råd:socialudvalget")."""
+        kept = tuple(v for v in self.filters.get(key, ()) if not _resolves_to(v, value))
+        filters = {k: v for k, v in self.filters.items() if k != key}
+        if kept:
+            filters[key] = kept
+        q = _strip_field_tokens(self.q, lambda field, typed: FIELD_ALIASES.get(field) == key and _resolves_to(typed, value))
+        return replace(self, filters=filters, q=q, page=1)
+
+    def without_dates(self) -> SearchState:
+        q = _strip_field_tokens(self.q, lambda field, typed: field in DATE_ALIASES)
+        return replace(self, date_from=None, date_to=None, q=q, page=1)
+
+    def for_export(self) -> SearchState:
+        """Feeds and CSV files are lists of the newest matches, not a page."""
+        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE)
+
+
+def _resolves_to(typed: str, resolved: str) -> bool:
+    """Mirror of Archive.resolve_filters: exact, folded, or folded prefix."""
+    wanted, have = fold(typed), fold(resolved)
+    return typed == resolved or wanted == have or (bool(wanted) and have.startswith(wanted))
+
+
+def _strip_field_tokens(q: str, matches) -> str:
+    """The query text without the `field:value` tokens `matches` selects."""
+    pieces: list[str] = []
+    last = 0
+    for token in TOKEN.finditer(q):
+        raw_field = (token["field"] or "").lower()
+        typed = token["phrase"] if token["phrase"] is not None else token["word"]
+        if raw_field and typed is not None and matches(raw_field, typed.strip()):
+            pieces.append(q[last:token.start()])
+            last = token.end()
+    if not pieces:
+        return q
+    pieces.append(q[last:])
+    return re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
+
+
+# --- parsing ---------------------------------------------------------------------
+
+
+def parse_int(args: MultiDict, name: str, default: int, low: int, high: int, label: str) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,7}", raw):
+        raise BadParameter(f"{label} skal være et helt tal mellem {low} og {high}.")
+    value = int(raw)
+    if not low <= value <= high:
+        raise BadParameter(f"{label} skal være et helt tal mellem {low} og {high}.")
+    return value
+
+
+def parse_date(value: str | None, label: str) -> str | None:
+    raw = (value or "").strip()
+    if not raw:
+        return None
+    if not ISO_DATE.fullmatch(raw):
+        raise BadParameter(f"{label} skal skrives som ÅÅÅÅ-MM-DD, fx 2025-05-06.")
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise BadParameter(f"{label} «{raw}» er ikke en gyldig dato.") from None
+
+
+def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
+    filters: dict[str, tuple[str, ...]] = {}
+    for key in FACET_KEYS:
+        values = [v.strip() for v in args.getlist(key) if v and v.strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise BadParameter(f"En filterværdi ({key}) er for lang (højst {MAX_VALUE_CHARS} tegn).")
+        if values:
+            filters[key] = tuple(dict.fromkeys(values))
+    return filters
+
+
+def parse_dates(args: MultiDict) -> tuple[str | None, str | None]:
+    bounds: dict[str, str | None] = {"from": None, "to": None}
+    for name, bound in DATE_PARAMS.items():
+        label = "Fra-datoen" if bound == "from" else "Til-datoen"
+        value = parse_date(args.get(name), label)
+        if value is not None:
+            bounds[bound] = value
+    if bounds["from"] and bounds["to"] and bounds["from"] > bounds["to"]:
+        raise BadParameter("Fra-datoen ligger efter til-datoen.")
+    return bounds["from"], bounds["to"]
+
+
+def parse_search(args: MultiDict) -> SearchState:
+    """Validate every search parameter; raises BadParameter with the reason."""
+    q = args.get("q") or ""
+    sort = (args.get("sort") or "").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("Sortering skal være relevance, date eller date_asc.")
+    per_page = parse_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "Antal pr. side (per_page)")
+    max_page = max(1, MAX_WINDOW // per_page)
+    page = parse_int(args, "page", 1, 1, max_page, "Sidetallet (page)")
+    date_from, date_to = parse_dates(args)
+    return SearchState(
+        q=q,
+        filters=parse_filters(args),
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        date_from=date_from,
+        date_to=date_to,
+    )

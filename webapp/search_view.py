@@ -1,0 +1,130 @@
+"""What the results page shows, computed from a SearchState and a SearchResponse.
+
+Templates stay free of URL logic: every facet link, removable filter, sort
+option and page link arrives here ready-made, each URL carrying the whole
+state so a result page can be bookmarked and shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from math import ceil
+
+from markupsafe import Markup
+
+from indexer.schema import FACETS
+from indexer.search import Hit, SearchResponse
+from indexer.serialize import case_url, item_url, meeting_url
+
+from .labels import SORT_LABELS, da_date, facet_value_label
+from .params import SORTS, SearchState
+
+PAGE_WINDOW = 2  # pages shown on each side of the current one
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    current: bool = False
+    count: int | None = None
+
+
+@dataclass
+class FacetGroup:
+    key: str
+    label: str
+    values: list[Link]
+
+
+@dataclass
+class ResultRow:
+    hit: Hit
+    url: str
+    meeting_url: str
+    case_url: str | None
+    snippet: Markup
+
+
+@dataclass
+class ResultsView:
+    rows: list[ResultRow]
+    facets: list[FacetGroup]
+    active: list[Link]
+    sorts: list[Link]
+    pages: list[Link]
+    previous: str | None
+    next: str | None
+    first_number: int
+    last_page: int
+    suggestion_url: str | None
+    atom_url: str
+    csv_url: str
+    page_out_of_range: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def result_row(hit: Hit) -> ResultRow:
+    """A hit with its links. The snippet is the one piece of HTML rendered
+    unescaped: Archive.search escapes the text and adds only <mark> tags."""
+    return ResultRow(
+        hit=hit,
+        url=item_url(hit.id),
+        meeting_url=meeting_url(hit.meeting_id),
+        case_url=case_url(hit.case_number) if hit.case_number else None,
+        snippet=Markup(hit.snippet or ""),
+    )
+
+
+def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGroup]:
+    groups = []
+    for facet in FACETS:
+        values = response.facets.get(facet.key, [])
+        links = []
+        for value in values:
+            target = state.without_filter(facet.key, value.value) if value.selected else state.with_filter(facet.key, value.value)
+            links.append(Link(facet_value_label(facet.key, value.value), target.url(), value.selected, value.count))
+        if links:
+            groups.append(FacetGroup(facet.key, facet.label, links))
+    return groups
+
+
+def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
+    """Every filter in force, each with the URL that removes it."""
+    active = []
+    for facet in FACETS:
+        for value in response.filters.get(facet.key, []):
+            label = f"{facet.label}: {facet_value_label(facet.key, value)}"
+            active.append(Link(label, state.without_filter(facet.key, value).url(), True))
+    if response.date_from or response.date_to:
+        span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
+        active.append(Link(f"Periode: {span}", state.without_dates().url(), True))
+    return active
+
+
+def page_links(state: SearchState, last_page: int) -> list[Link]:
+    low = max(1, state.page - PAGE_WINDOW)
+    high = min(last_page, state.page + PAGE_WINDOW)
+    numbers = sorted({1, last_page, *range(low, high + 1)}) if last_page > 1 else []
+    return [Link(str(n), state.with_page(n).url(), n == state.page) for n in numbers]
+
+
+def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
+    last_page = min(max(1, ceil(response.total / state.per_page)), state.max_page)
+    export = state.for_export()
+    return ResultsView(
+        rows=[result_row(hit) for hit in response.results],
+        facets=facet_groups(state, response),
+        active=active_filters(state, response),
+        sorts=[Link(SORT_LABELS[s], state.with_sort(s).url(), s == state.sort) for s in SORTS],
+        pages=page_links(state, last_page),
+        previous=state.with_page(state.page - 1).url() if state.page > 1 else None,
+        next=state.with_page(state.page + 1).url() if state.page < last_page else None,
+        first_number=(state.page - 1) * state.per_page + 1,
+        last_page=last_page,
+        suggestion_url=state.with_q(response.suggestion).url() if response.suggestion else None,
+        atom_url=export.url("/soeg.atom"),
+        csv_url=export.url("/soeg.csv"),
+        page_out_of_range=response.total > 0 and state.page > last_page,
+        notes=list(response.notes),
+    )
