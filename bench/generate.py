@@ -189,6 +189,9 @@ class Municipality:
 
 
 class Meeting:
+    """One meeting being planned: its fixed items (head, tail), the cases it
+    treats (items) and how many slots are still free for cases to arrive."""
+
     __slots__ = ("body", "date", "ordinal", "capacity", "free", "head", "items", "tail", "html", "absent", "term")
 
     def __init__(self, body: Body, when: date, capacity: int) -> None:
@@ -206,6 +209,10 @@ class Meeting:
 
 
 class Item:
+    """One agenda item. Items of a travelling case share `chain` (all its
+    treatments in date order) and list the earlier ones in `prior`; `decision`
+    is filled when the item is rendered, so later treatments can quote it."""
+
     __slots__ = (
         "meeting", "number", "topic", "title", "case", "chain", "prior", "closed", "std", "inst", "inst2",
         "decision", "remarks", "final", "action",
@@ -448,12 +455,14 @@ def calendar(municipality: Municipality, year: int, budget: int, rng: random.Ran
 
 
 def _fit(counts: list[int], total: int, rng: random.Random) -> None:
-    """Nudge counts, one item at a time, until they sum to `total`, keeping
-    meetings within 8-20 items while that is possible."""
-    if sum(counts) and abs(total - sum(counts)) > len(counts):
+    """Scale the drawn counts to sum to `total`, then nudge them one item at a
+    time, keeping every meeting within 8-20 items while that is possible."""
+    low, high = 8, 20
+    if sum(counts):
         scale = total / sum(counts)
         counts[:] = [max(1, round(c * scale)) for c in counts]
-    low, high = 8, 20
+    if low * len(counts) <= total <= high * len(counts):
+        counts[:] = [min(high, max(low, c)) for c in counts]
     order = list(range(len(counts)))
     rng.shuffle(order)
     while (diff := total - sum(counts)) != 0:
@@ -584,7 +593,7 @@ class Planner:
         meeting.free = meeting.capacity - len(head) - len(tail)
 
     def _fill(self, meeting: Meeting) -> None:
-        rng, kind = self.rng, meeting.body.kind.kind
+        kind = meeting.body.kind.kind
         routes, weights = self.chains[kind]
         start = self.CHAIN_START.get(kind, 0.2) if routes else 0.0
         while meeting.free > 0:
@@ -595,12 +604,7 @@ class Planner:
             else:
                 topics, topic_weights = self.singles[kind]
                 topic = weighted(self.random, topics, topic_weights) if topics else V.TOPICS[-1]
-                item = self._new_item(meeting, topic)
-                for _ in range(3):  # two items with one title in one meeting look like a bug
-                    if all(other.title != item.title for other in meeting.items):
-                        break
-                    item.title = self._title(item, topic)
-                meeting.items.append(item)
+                meeting.items.append(self._new_item(meeting, topic))
 
     def _new_item(self, meeting: Meeting, topic: V.Topic) -> Item:
         year = meeting.date.year
@@ -609,6 +613,10 @@ class Planner:
         item.inst = self.pick(pool)
         item.inst2 = self.pick(pool)
         item.title = self._title(item, topic)
+        for _ in range(6):  # two items with one title in one meeting look like a bug
+            if all(other.title != item.title for other in meeting.items):
+                break
+            item.title = self._title(item, topic)
         if topic.recurring:
             key = (meeting.body.slug, topic.key, item.inst.name)
             earlier = self.recurring.get(key)
@@ -629,7 +637,7 @@ class Planner:
         return pick(topic.titles).format(
             inst=item.inst.name, instf=item.inst.full, inst2=item.inst2.name, year=year, prev_year=year - 1,
             next_year=year + 1, year2=f"{(year) % 100:02d}", year3=year + 3, year4=year + 4, year5=year + 5,
-            n=self.between(1, 4), n3=self.between(100, 480), omraade=pick(V.AREAS), initiativ=pick(V.INITIATIVES),
+            n=self.between(1, 4), n3=self.between(100, 480), omraade=pick(V.AREAS_BY_KIND.get(meeting.body.kind.kind, V.AREAS)), initiativ=pick(V.INITIATIVES),
             plan=pick(V.PLANS), kommune=self.m.name, udvalg=meeting.body.name, raad=pick(self.raad or [meeting.body.name]),
             party=pick(PARTY_LETTERS), month=V.MONTHS[meeting.date.month - 1], område=pick(V.PLACES),
         )
@@ -710,10 +718,12 @@ class Writer:
         self.random = rng.random  # the hot path draws with random() and indexing: 10x cheaper than choice()
         self.model = model
         self.pool = model.sentence_pool(rng, pool_size)
-        self.intros = [s for s in model.intros if len(s) < 160] or ["Der er tale om følgende:"]
+        # A standalone "3. Strategisk ledelse:" block reads as a bare-numbered item heading.
+        self.intros = [s for s in model.intros if len(s) < 160 and not re.match(r"\d+[.)]\s", s)] or ["Der er tale om følgende:"]
         self.bullets = [b for b in model.bullets if len(re.sub(r"\{\w+\}", "", b).split()) >= 2] or ["Ingen bemærkninger."]
         self.numbered = list(model.numbered) or self.bullets
-        self.subheadings = list(model.subheadings) or ["Baggrund"]
+        announcement_labels = {"Formanden", "Øvrige udvalgsmedlemmer", "Direktør", "Konference"}
+        self.subheadings = [h for h in model.subheadings if h not in announcement_labels] or ["Baggrund"]
         self.remarks = list(V.DECISION_REMARKS) + [r for r in model.remarks if len(r) < 260]
         self.kb = municipality.body("kb")
         self.ou = municipality.body("ou")
@@ -743,12 +753,15 @@ class Writer:
         base = self.year_cache.get(year)
         if base is None:
             base = self.year_cache[year] = self.base | V.year_keys(year)
-        staff = body.staff[meeting.term]
+        staff, members = body.staff[meeting.term], body.members[meeting.term]
         ctx = dict(base)
         ctx["UDVALG"] = body.name
         ctx["UDVALGS"] = body.genitive
         ctx["CENTER"] = body.center
         ctx["PERSON"] = self.pick(staff).name
+        ctx["PERSON2"] = self.pick(members).name
+        ctx["PERSON3"] = self.pick(members).name
+        ctx["PERSON4"] = self.pick(members).name
         ctx["INST"] = item.inst.name if item.inst else "Botilbuddet"
         ctx["INST2"] = item.inst2.name if item.inst2 else ctx["INST"]
         return ctx
@@ -832,7 +845,6 @@ class Writer:
         return []
 
     def economy(self, item: Item, ctx: dict[str, str], terse: bool) -> str:
-        rng = self.rng
         if item.topic and item.topic.money or self.random() < 0.12:
             year, amount = item.meeting.date.year, money(self.random)
             text = self.pick((
@@ -922,7 +934,6 @@ class Writer:
 
     def _votes(self, item: Item, outcome: str) -> list[str]:
         """Parties vote as blocs; the majority carries the recommendation."""
-        rng = self.rng
         voters = self._voters(item)
         parties = list(dict.fromkeys(p.party for p in voters))
         side = {party: weighted(self.random, *VOTE_SIDES) for party in parties}
@@ -969,7 +980,7 @@ class Writer:
     def item_kb(self, item: Item) -> list[str]:
         if item.std:
             return self.standard_kb(item)
-        rng, meeting = self.rng, item.meeting
+        meeting = item.meeting
         body, new_layout = meeting.body, meeting.date.year >= NEW_LAYOUT_FROM
         ctx = self.context(item)
         blocks = [item.case]
@@ -1027,7 +1038,7 @@ class Writer:
         return [line]
 
     def standard_kb(self, item: Item) -> list[str]:
-        rng, meeting, body = self.rng, item.meeting, item.meeting.body
+        meeting, body = item.meeting, item.meeting.body
         ctx = self.context(item)
         kind = item.std
         if kind == "lukket":
@@ -1063,7 +1074,7 @@ class Writer:
     def item_byraad(self, item: Item) -> list[str]:
         if item.std:
             return self.standard_byraad(item)
-        rng, meeting = self.rng, item.meeting
+        meeting = item.meeting
         body = meeting.body
         ctx = self.context(item)
         item.decision = self.decision(item, ctx)
@@ -1087,7 +1098,7 @@ class Writer:
         blocks += self.sagsfremstilling(item, ctx)
         blocks += self.earlier_council_mention(item)
         blocks += ["Budgetmæssige konsekvenser", self.economy(item, ctx, terse=True)]
-        count, _, titles = self.attachments(item)
+        titles = self.attachments(item)[2]
         if titles:
             blocks.append("Bilag")
             blocks += titles
@@ -1106,7 +1117,6 @@ class Writer:
         return "\n".join(lines)
 
     def standard_byraad(self, item: Item) -> list[str]:
-        rng = self.rng
         ctx = self.context(item)
         if item.std == "lukket":
             return []
@@ -1134,7 +1144,7 @@ class Writer:
         return title, lines
 
     def location(self, meeting: Meeting) -> str:
-        rng, town = self.rng, self.m.town
+        town = self.m.town
         roll = self.random()
         if self.m.style == "byraad":
             return f"{town} Rådhus - lokale {self.pick((101, 104, 201, 202, 210))}" if roll < 0.85 else "Byrådssalen"
@@ -1166,7 +1176,7 @@ def toc_entry(title: str, page: int) -> str:
     """The extraction's TOC line: dot leaders, cut at ~97 characters."""
     entry = f"{title}....."
     if len(entry) > 97:
-        entry = title[:97]
+        entry = title[:97].rstrip()
     return f"{entry}\t{page}"
 
 
@@ -1190,7 +1200,9 @@ def text_document(title: str, header: list[str], rendered: list[tuple[Item, list
 def html_document(title: str, header: list[str], rendered: list[tuple[Item, list[str]]]) -> str:
     """The same content as the text format, as a plain HTML5 page: <h1> for
     the meeting, <h2> per item, <h3> per section heading, <p> per block."""
-    esc = html.escape
+    def esc(text: str) -> str:
+        return html.escape(text, quote=False)
+
     out = ['<!DOCTYPE html>\n<html lang="da">\n<head>\n<meta charset="utf-8">\n<title>', esc(title),
            "</title>\n</head>\n<body>\n<h1>", esc(title), "</h1>\n"]
     out += [f"<p>{esc(line)}</p>\n" for line in header]
@@ -1329,10 +1341,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, required=True, help="exact number of agenda items to write")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--html-share", type=float, default=0.1, help="share of meetings written as HTML (default 0.1)")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (output is identical for any value)")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes, 0 = one per CPU (default); the output is identical for any value")
     args = parser.parse_args(argv)
     try:
-        summary = generate(args.out, args.items, args.seed, args.html_share, args.jobs)
+        jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+        summary = generate(args.out, args.items, args.seed, args.html_share, jobs)
     except (ValueError, FileExistsError) as error:
         parser.error(str(error))
     print(f"bench.generate → {args.out}")

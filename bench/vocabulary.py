@@ -463,6 +463,14 @@ AREAS = (
     "Børn og unge", "Skoleområdet", "Beskæftigelse", "Kultur og fritid", "Teknik og miljø",
     "det specialiserede socialområde",
 )
+AREAS_BY_KIND = {
+    "soc": ("Social og Arbejdsmarked", "Voksne med handicap", "Socialpsykiatri", "det specialiserede socialområde"),
+    "besk": ("Beskæftigelse", "Social og Arbejdsmarked", "Integration"),
+    "sund": ("Ældreområdet", "Sundhed", "Hjemmeplejen"),
+    "born": ("Børn og unge", "Skoleområdet", "Dagtilbud"),
+    "kultur": ("Kultur og fritid", "Idræt og foreninger"),
+    "teknik": ("Teknik og miljø", "Veje og trafik", "Ejendomme"),
+}
 PLANS = (
     "Sundhedspolitik", "Handicappolitik", "Boligsocial strategi", "Udkast til Ældrepolitik",
     "Kvalitetsstandard for hjemmehjælp", "Trafikplan", "Plan for tilgængelighed", "Frivillighedspolitik",
@@ -552,7 +560,7 @@ class CorpusModel:
     subheadings: tuple[str, ...]
     intros: tuple[str, ...]
     titles: tuple[str, ...]
-    word_counts: dict[str, int]
+    word_counts: dict[str, int]  # every word of the corpus files, headings included: what a document's words should follow
     digest: str
     gazetteers: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = field(default_factory=dict)
 
@@ -571,6 +579,8 @@ class CorpusModel:
                     break
                 words.append(word)
             if not 6 <= len(words) <= 42 or not SENTENCE_CLOSE.search(words[-1]):
+                continue
+            if len(set(zip(words, words[1:], words[2:]))) < len(words) - 2:  # the chain looped
                 continue
             sentence = " ".join(words)
             if sentence not in known:
@@ -614,9 +624,11 @@ def load_model(root: Path = CORPUS_DIR) -> CorpusModel:
     )
     inst_pattern = re.compile(r"(?<![\wæøå])(" + "|".join(map(re.escape, institution_names)) + r")(s?)(?![\wæøå])")
     collected = _Collected()
+    counts: Counter[str] = Counter()
     for path in files:
         text = path.read_text(encoding="utf-8")
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
+        counts.update(words_of(text.translate(HOMOGLYPHS)))
         _collect(text, path, inst_pattern, collected)
     transitions: dict[tuple[str, str], list[str]] = {}
     for sentence in collected.sentences:
@@ -624,7 +636,6 @@ def load_model(root: Path = CORPUS_DIR) -> CorpusModel:
         for word in [*sentence.split(), END]:
             transitions.setdefault((previous, current), []).append(word)
             previous, current = current, word
-    counts = Counter(w for s in collected.sentences for w in words_of(re.sub(r"\{\w+\}", " ", s)))
     return CorpusModel(
         transitions={key: tuple(values) for key, values in transitions.items()},
         sentences=frozenset(collected.sentences),
@@ -742,7 +753,8 @@ def _collect_prose(lines: list[str], abstract, out: _Collected) -> None:
             prose.append(line)
     for sentence in _sentences(" ".join(prose)):
         sentence = abstract(sentence)
-        if len(sentence.split()) >= 5 and SENTENCE_CLOSE.search(sentence):
+        # A sentence starting lower-case is the tail of one cut by a page break.
+        if len(sentence.split()) >= 5 and SENTENCE_CLOSE.search(sentence) and not sentence[0].islower():
             (out.intros if sentence.endswith(":") else out.sentences).append(sentence)
 
 
@@ -753,7 +765,7 @@ def _sentences(text: str) -> list[str]:
     pieces = SENTENCE_END.split(text)
     merged: list[str] = []
     for piece in pieces:
-        if merged and merged[-1].endswith(ABBREVIATIONS):
+        if merged and (merged[-1].endswith(ABBREVIATIONS) or (merged[-1].endswith("kr.") and piece[:1].isdigit())):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
@@ -785,8 +797,16 @@ def _abstractor(council: str | None, year: int, inst_pattern: re.Pattern[str]):
             slot = "{INST}" if seen.index(name) == 0 else "{INST2}"
             return slot + match.group(2)
 
+        named: list[str] = []
+
+        def person(match: re.Match[str]) -> str:
+            if match.group(0) not in named:
+                named.append(match.group(0))
+            slot = min(named.index(match.group(0)), 3)
+            return "{PERSON}" if slot == 0 else f"{{PERSON{slot + 1}}}"
+
         sentence = inst_pattern.sub(inst, sentence)
-        sentence = people.sub("{PERSON}", sentence)
+        sentence = people.sub(person, sentence)
         sentence = CENTER_NAMES.sub("{CENTER}", sentence)
         if own is not None:
             sentence = own.sub(lambda m: "{UDVALGS}" if m.group(1) else "{UDVALG}", sentence)
@@ -798,7 +818,9 @@ def _abstractor(council: str | None, year: int, inst_pattern: re.Pattern[str]):
     return abstract
 
 
-PLACEHOLDER_KEYS = ("BY", "KB", "KBS", "OU", "OUS", "UDVALG", "UDVALGS", "INST", "INST2", "PERSON", "CENTER")
+PLACEHOLDER_KEYS = (
+    "BY", "KB", "KBS", "OU", "OUS", "UDVALG", "UDVALGS", "INST", "INST2", "PERSON", "PERSON2", "PERSON3", "PERSON4", "CENTER",
+)
 
 
 def year_keys(year: int) -> dict[str, str]:

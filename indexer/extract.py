@@ -31,7 +31,7 @@ NUMERIC_DATE = re.compile(
     r"|(?P<d2>\d{1,2})[.\-/](?P<m2>\d{1,2})[.\-/ ]\s?(?P<y2>(?:19|20)\d\d))\b"
 )
 ANY_DATE = re.compile(f"(?:{TEXT_DATE.pattern})|(?:{NUMERIC_DATE.pattern})", re.IGNORECASE)
-TIME = re.compile(r"\bkl\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d\d)\b")
+TIME = re.compile(r"\bkl\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d\d)\b", re.I)
 
 # KLE journal numbers: 27.69.48-P35-1-21 (subject . . - facet - serial - year)
 KLE_CASE = re.compile(r"\b(\d{2}\.\d{2}\.\d{2})-[A-ZÆØÅ]\d{2}-\d+-\d{2}\b")
@@ -201,7 +201,7 @@ DECISION_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ("afvist", re.compile(r"\bafvist|\bafvises\b|\bikke\s+godkendt|\bforkastet|\bikke\s+vedtaget", re.I)),
     ("oversendt", re.compile(r"\boversend(?:t|es)\b|\bsendes\s+videre\b", re.I)),
     ("taget til efterretning", re.compile(r"\btaget\s+til\s+efterretning|\btages\s+til\s+efterretning|\bte\s+til\s+efterretning", re.I)),
-    ("anbefales", re.compile(r"\banbefal(?:es|et|ede)\b|\bkan\s+anbefale", re.I)),
+    ("anbefales", re.compile(r"\banbefal(?:es|et|ede)\b|\bkan\s+anbefale|\bindstilles\s+til\s+(?:godkendelse|vedtagelse)", re.I)),
     ("godkendt", re.compile(r"\bgodkend(?:t|te|es)\b|\bvedtaget\b|\bbevilget\b|\btiltrådt\b|\btiltrædes\b", re.I)),
     ("ingen bemærkninger", re.compile(r"\bingen\s+bemærkninger\b", re.I)),
     ("drøftet", re.compile(r"\bdrøftet\b|\bdrøftede\b|\bdrøftes\b", re.I)),
@@ -226,6 +226,7 @@ def classify_decision(text: str | None) -> str | None:
 # --- absences --------------------------------------------------------------
 
 AFBUD_LINE = re.compile(r"^(?:Afbud|Fraværende|Forfald)\s*(?:fra)?\s*[:.]?\s+(?P<names>.+)$", re.I | re.S)
+FOLLOWING_ABSENT = re.compile(r"^Følgende\s+deltog\s+ikke\s+i\s+(?:behandlingen\s+af\s+punktet|sagens\s+behandling)\s*:?\s*(?P<names>.*)$", re.I | re.S)
 NOT_PARTICIPATING = re.compile(
     r"(?P<names>[A-ZÆØÅ][\w .,()-æøåÆØÅ]*?)\s+deltog\s+ikke\s+i\s+(?:sagens|punktets)\s+behandling",
     re.S,
@@ -236,6 +237,9 @@ def parse_absence(paragraph: str) -> list[str] | None:
     """Names from "Afbud X (…), Y (…)" or "X deltog ikke i sagens behandling";
     None when the paragraph is not an absence note."""
     flat = re.sub(r"\s+", " ", paragraph).strip()
+    following = FOLLOWING_ABSENT.match(flat)
+    if following:
+        return names_of(following["names"]) if following["names"] else []
     match = AFBUD_LINE.match(flat)
     if match:
         return names_of(match["names"])
@@ -271,6 +275,45 @@ def parse_treatment_line(line: str, context: str | None, source: str) -> Treatme
         return None
     item = ITEM_REF.search(match["rest"])
     return Treatment(council=council, date=when, item=int(item["item"]) if item else None, source=source, note=line)
+
+
+LABELLED = re.compile(r"^(?P<label>Udvalg|Dato|Punktnummer|Punkt nr\.?|Mødedato)\s*:\s*(?P<value>.*)$", re.I)
+
+
+def parse_treatment_lines(lines: list[str], context: str | None, source: str) -> list[Treatment]:
+    """Treatments listed one per line ("Socialudvalget den 7. maj 2024 punkt 4")
+    or as labelled groups ("Udvalg: Magistraten" / "Dato: 02-09-2025" /
+    "Punktnummer: 3", followed by that body's decision text)."""
+    found: list[Treatment] = []
+    current: Treatment | None = None
+    notes: list[str] = []
+
+    def close() -> None:
+        if current is not None:
+            current.note = " ".join(notes)[:300] or None
+            found.append(current)
+
+    for raw in lines:
+        line = raw.strip()
+        labelled = LABELLED.match(line)
+        if labelled:
+            label, value = labelled["label"].lower(), labelled["value"].strip()
+            if label == "udvalg":
+                close()
+                current, notes = Treatment(council=value, date=None, item=None, source=source), []
+            elif current is not None and label in ("dato", "mødedato"):
+                current.date = parse_date(value, context)
+            elif current is not None and value[:1].isdigit():
+                current.item = int(re.match(r"\d+", value).group())
+            continue
+        if current is not None:
+            notes.append(line)
+            continue
+        treatment = parse_treatment_line(line, context, source)
+        if treatment:
+            found.append(treatment)
+    close()
+    return [t for t in found if t.council]
 
 
 def parse_path_line(line: str, context: str | None) -> PathStep | None:

@@ -46,22 +46,26 @@ def to_lines(text: str) -> list[Line]:
 
 # --- patterns ---------------------------------------------------------------
 
+KIND_PATTERN = r"(?P<kind>REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL|Referat|Dagsorden|Beslutningsprotokol)"
 TITLE_LINE = re.compile(
-    r"^(?P<kind>REFERAT|DAGSORDEN|BESLUTNINGSPROTOKOL|Referat|Dagsorden|Beslutningsprotokol)"
-    r"(?:\s+(?:fra|for|af))?\s*[:\-–]?\s+(?P<council>.+?)"
+    KIND_PATTERN + r"(?:\s+(?:fra|for|af))?\s*[:\-–]?\s+(?P<council>.+?)"
     r"(?:\s*[,\-–]?\s*(?:d\.|den|mødet\s+den|møde\s+den)?\s*(?P<date>\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}|\d{1,2}\.\s*\w+\s+\d{4}|\d{4}-\d\d-\d\d))?\s*$"
 )
+KIND_ONLY = re.compile(r"^(?:Åbent\s+|Offentligt\s+)?" + KIND_PATTERN + r"\s*$", re.I)
 KIND_WORDS = {"referat": "referat", "beslutningsprotokol": "referat", "dagsorden": "dagsorden"}
+PERSON_LINE = re.compile(r"^[A-ZÆØÅ][\w.'-]+(?:\s+[A-ZÆØÅa-zæøå][\w.'-]+){1,5}(?:\s*\([^()]{1,60}\))*(?:\s+-\s+\w+)?$")
 
 HEADER_LABELS = {
+    "council": re.compile(r"^(?:Udvalg|Råd|Forum)\s*:\s*(?P<v>.*)$", re.I),
     "date": re.compile(r"^(?:Mødedato|Dato|Tidspunkt|Mødetidspunkt)\s*:?\s*(?P<v>.*)$", re.I),
     "location": re.compile(r"^(?:Mødested|Sted|Lokale)\s*:?\s*(?P<v>.*)$", re.I),
-    "participants": re.compile(r"^(?:Mødedeltagere|Deltagere|Medlemmer|Til stede)\s*:?\s*(?P<v>.*)$", re.I),
-    "absent": re.compile(r"^(?:Afbud|Fraværende|Fraværende med afbud)\s*:?\s*(?P<v>.*)$", re.I),
+    "participants": re.compile(r"^(?:Mødedeltagere|Deltagere|Medlemmer|Til stede|Tilstede)\s*:?\s*(?P<v>.*)$", re.I),
+    "absent": re.compile(r"^(?:Afbud/Fraværende|Fraværende med afbud|Afbud|Fraværende)\s*:?\s*(?P<v>.*)$", re.I),
     "case": re.compile(r"^(?:Sagsid|Sagsnr|Sags nr|J\.\s*nr)\.?\s*:\s*(?P<v>.*)$", re.I),
 }
 TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold\s*fortegnelse|Dagsordenpunkter)\s*:?$", re.I)
 TOC_ENTRY = re.compile(r"^(?P<title>.+?)(?:\s*\.{2,}\s*|\t+\s*)(?P<page>\d+)$")
+TOC_NUMBERED = re.compile(r"^(?P<title>\d{1,4}\.\s+.+?)\s+(?P<page>\d{1,3})$")  # "2. Bygningsvedligeholdelse 3"
 
 ITEM_HEADINGS = [
     re.compile(r"^Punkt\s+(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*)$"),
@@ -82,6 +86,7 @@ SECTION_HEADINGS = {
     "personalemæssige konsekvenser", "miljømæssige konsekvenser", "beslutningskompetence",
     "sagsbeskrivelse", "forslag til beslutning", "indstilling fra direktionen", "bemærkninger",
     "høringssvar", "sagens tidligere behandling", "historik", "proces", "økonomisk konsekvens",
+    "beslutningspunkter", "økonomi og organisatoriske konsekvenser", "sagen afgøres i",
 }
 DECISION_HEADING = re.compile(
     r"^(?:Beslutning(?:\s+(?:i|fra)\s+(?P<body1>.+?))?(?:\s+(?:den|d\.)\s+(?P<date1>.+))?"
@@ -91,6 +96,10 @@ DECISION_HEADING = re.compile(
 TREATMENT_SECTIONS = {"tidligere behandling", "tidligere udvalgsbeslutninger", "sagsforløb", "sagens tidligere behandling", "historik"}
 STRUCTURED_SECTIONS = TREATMENT_SECTIONS | {"bilag", "beslutningen træffes af", "behandlingsforløb"}
 ATTACHMENT_COUNT = re.compile(r"^(?P<n>\d+)\s+bilag\b", re.I)
+# "Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 2 Indstillingen godkendt":
+# a decision heading with the decision run on after it on the same line.
+DECISION_RUN_ON = re.compile(r"^(?P<head>.{3,80}?s\s+beslutning\s+den\s+[\d.\-/]+(?:\s+Punkt\s+\d+)?)\s+(?P<rest>\S.*)$", re.I)
+DECIDED_IN = re.compile(r"^Sagen\s+afgøres\s+i\s*:\s*(?P<body>.+)$", re.I)
 RECOMMENDED = re.compile(r"^ANBEFALES\s*[-–:]?\s*", re.I)
 
 
@@ -116,8 +125,19 @@ def _decision_heading_ok(line: str) -> bool:
     """ "Beslutning" lines only, not sentences that happen to contain the word."""
     key = heading_key(line)
     return key == "beslutning" or key.startswith("beslutning i ") or key.startswith("beslutning fra ") or bool(
-        re.search(r"s beslutning( den .+)?$", key)
+        re.search(r"s beslutning( den [\d.\-/]+( punkt \d+)?)?$", key)
     )
+
+
+def _decision_heading_parts(heading: str) -> tuple[str | None, str | None]:
+    """(body, date text) of "Beslutning i Udvalget for … den 10-04-2013" or
+    "Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 2"."""
+    match = DECISION_HEADING.match(heading)
+    if not match:
+        return None, None
+    body = match["body1"] or match["body2"]
+    when = match["date1"] or match["date2"]
+    return (body.strip() if body else None), when
 
 
 # --- the document -------------------------------------------------------------
@@ -167,12 +187,13 @@ def parse_text(
     gazetteer = gazetteer or Gazetteer()
     start = _first_item_index(lines)
     header = _parse_header(lines[:start] if start is not None else lines[:25])
-    toc = _toc_titles(lines[:start] if start is not None else [])
+    toc_entries = _toc(lines[:start] if start is not None else [])
+    toc = [title for _, title in toc_entries]
     if start is None:
         header.kind = header.kind or "notat"
         raw_items = [_note_as_item(lines, header)]
     else:
-        raw_items = _split_items(lines[start:])
+        raw_items = _split_items(lines[start:], toc_entries)
     meeting = Meeting(
         id="",
         municipality=municipality,
@@ -208,17 +229,51 @@ def _meeting_id(meeting: Meeting, stem: str | None) -> str:
     return slugify("-".join(parts))
 
 
+def _is_toc_entry(text: str) -> bool:
+    return bool(TOC_ENTRY.match(text) or TOC_NUMBERED.match(text))
+
+
 def _first_item_index(lines: list[Line]) -> int | None:
     in_toc = False
+    toc: list[str] = []
     for index, line in enumerate(lines):
         if TOC_HEADING.match(line.text):
             in_toc = True
             continue
-        if in_toc and TOC_ENTRY.match(line.text):
+        if in_toc and _is_toc_entry(line.text):
+            toc.append(line.text)
             continue
-        if match_item(line.text) and _item_has_body(lines, index):
+        found = match_item(line.text)
+        if found and _item_has_body(lines, index) and _listed(found, _toc_entries(toc), line):
             return index
     return None
+
+
+def _toc_entries(raw: list[str]) -> list[tuple[int | None, str]]:
+    entries = []
+    for text in raw:
+        match = TOC_ENTRY.match(text) or TOC_NUMBERED.match(text)
+        title = match["title"].strip().rstrip(".").strip()
+        numbered = match_item(title)
+        entries.append((numbered[0], numbered[1]) if numbered else (None, title))
+    return entries
+
+
+def _similar_title(a: str, b: str) -> bool:
+    a, b = a.casefold().rstrip(". "), b.casefold().rstrip(". ")
+    return a.startswith(b) or b.startswith(a) or _common_prefix(a, b) >= 0.6 * min(len(a), len(b))
+
+
+def _listed(found: tuple[int, str], toc: list[tuple[int | None, str]], line: Line) -> bool:
+    """A bare "N. Title" heading counts as an item only when the table of
+    contents lists it (when there is one): numbered lists in item text look
+    exactly like headings. "Punkt N:" headings are always items."""
+    if line.text.lower().startswith(("punkt", "pkt")):
+        return True
+    numbered = [(n, t) for n, t in toc if n is not None]
+    if not numbered:
+        return True
+    return any(n == found[0] and _similar_title(t, found[1]) for n, t in numbered)
 
 
 def _item_has_body(lines: list[Line], index: int) -> bool:
@@ -234,66 +289,136 @@ def _item_has_body(lines: list[Line], index: int) -> bool:
 
 
 def _parse_header(lines: list[Line]) -> Header:
+    """Read the meeting header in any of the layouts seen: one title line
+    ("REFERAT Socialudvalget d. 06-05-2025"), labelled lines ("Mødedato …",
+    "Udvalg: Aarhus Byråd") or a stacked title page ("Referat" / council /
+    "tirsdag den 4. december 2012, kl. 13:00" / "i Mødecenter C …"), with
+    participants inline or one per line under "Medlemmer"/"Tilstede"."""
     header = Header()
+    listing: str | None = None  # "participants" / "absent" while reading a list of names
+    expect = ""  # what the stacked title page shows next: "council", then "date", then "location"
     for line in lines:
         text = line.text
-        title = TITLE_LINE.match(text)
-        if title and header.council is None:
-            header.kind = KIND_WORDS.get(title["kind"].lower())
-            header.council = title["council"].strip(" ,-–")
-            if title["date"]:
-                header.date = extract.parse_date(title["date"])
-            continue
-        for label, pattern in HEADER_LABELS.items():
-            match = pattern.match(text)
-            if not match or not match["v"]:
-                continue
-            value = match["v"].strip()
-            if label == "date":
-                header.date = extract.parse_date(value) or header.date
-                header.time = extract.parse_time(value) or header.time
-            elif label == "location":
-                header.location = header.location or value
-            elif label == "participants":
-                header.participants = extract.parse_participants(value)
-            elif label == "absent":
-                for person in extract.parse_participants(value):
-                    person.absent = True
-                    header.participants.append(person)
-            elif label == "case":
-                header.case_number = extract.find_case_number(value) or value
+        if TOC_HEADING.match(text):
             break
+        labelled = _header_label(text)
+        if labelled:
+            label, value = labelled
+            listing = label if label in ("participants", "absent") and not value else None
+            if value:
+                _apply_label(header, label, value)
+            expect = ""
+            continue
+        if listing and PERSON_LINE.match(text):
+            role = re.search(r"\s+-\s+(\w+)$", text)  # "Lolan Ottesen (A) - formand"
+            person = extract.parse_participant(text[: role.start()] if role else text)
+            if person:
+                person.absent = person.absent or listing == "absent"
+                person.role = person.role or (role.group(1) if role else None)
+                header.participants.append(person)
+            continue
+        listing = None
+        if _title_line(header, text):
+            expect = "council" if header.council is None else "date"
+            continue
+        expect = _stacked_header_line(header, text, expect)
     return header
 
 
-def _toc_titles(lines: list[Line]) -> list[str]:
-    titles: list[str] = []
+def _header_label(text: str) -> tuple[str, str] | None:
+    for label, pattern in HEADER_LABELS.items():
+        match = pattern.match(text)
+        if match:
+            return label, match["v"].strip()
+    return None
+
+
+def _apply_label(header: Header, label: str, value: str) -> None:
+    if label == "council":
+        header.council = value
+    elif label == "date":
+        header.date = extract.parse_date(value) or header.date
+        header.time = extract.parse_time(value) or header.time
+    elif label == "location":
+        header.location = header.location or value
+    elif label == "participants":
+        header.participants.extend(extract.parse_participants(value))
+    elif label == "absent":
+        for person in extract.parse_participants(value):
+            person.absent = True
+            header.participants.append(person)
+    elif label == "case":
+        header.case_number = extract.find_case_number(value) or value
+
+
+def _title_line(header: Header, text: str) -> bool:
+    """ "REFERAT Socialudvalget d. 06-05-2025", "Dagsorden 8. oktober 2025 kl. 16.00", "Referat"."""
+    if header.kind is not None:
+        return False
+    alone = KIND_ONLY.match(text)
+    if alone:
+        header.kind = KIND_WORDS[alone["kind"].lower()]
+        return True
+    title = TITLE_LINE.match(text)
+    if not title:
+        return False
+    header.kind = KIND_WORDS.get(title["kind"].lower())
+    rest = title["council"].strip(" ,-–")
+    if extract.ANY_DATE.match(rest):  # the title names a date, not a body
+        header.date = header.date or extract.parse_date(text)
+        header.time = header.time or extract.parse_time(text)
+    else:
+        header.council = rest
+        if title["date"]:
+            header.date = extract.parse_date(title["date"])
+    return True
+
+
+def _stacked_header_line(header: Header, text: str, expect: str) -> str:
+    if expect == "council" and header.council is None and not extract.ANY_DATE.search(text) and len(text) < 120:
+        header.council = text.strip()
+        return "date"
+    if expect in ("council", "date") and header.date is None and extract.ANY_DATE.search(text):
+        header.date = extract.parse_date(text)
+        header.time = header.time or extract.parse_time(text)
+        return "time" if header.time is None else "location"
+    if expect == "time" and header.time is None and extract.parse_time(text):
+        header.time = extract.parse_time(text)
+        return "location"
+    if expect in ("time", "location") and header.location is None and len(text) < 120:
+        header.location = re.sub(r"^i\s+", "", text).strip()
+        return ""
+    return expect
+
+
+def _toc(lines: list[Line]) -> list[tuple[int | None, str]]:
+    raw: list[str] = []
     in_toc = False
     for line in lines:
         if TOC_HEADING.match(line.text):
             in_toc = True
-        elif in_toc:
-            match = TOC_ENTRY.match(line.text)
-            if match:
-                titles.append(match["title"].strip().rstrip("."))
-    return titles
+        elif in_toc and _is_toc_entry(line.text):
+            raw.append(line.text)
+    return _toc_entries(raw)
 
 
-def _split_items(lines: list[Line]) -> list[RawItem]:
+def _split_items(lines: list[Line], toc: list[tuple[int | None, str]]) -> list[RawItem]:
     items: list[RawItem] = []
     for index, line in enumerate(lines):
         found = match_item(line.text)
-        if found and _item_has_body(lines, index) and _plausible_next(items, found[0], line):
+        if (found and _item_has_body(lines, index) and _listed(found, toc, line)
+                and _plausible_next(items, found[0], line, any(n is not None for n, _ in toc))):
             items.append(RawItem(number=found[0], title=found[1]))
         elif items:
             items[-1].lines.append(line)
     return items
 
 
-def _plausible_next(items: list[RawItem], number: int, line: Line) -> bool:
-    """Numbers of "Punkt N" headings are trusted; bare "N. Title" headings must
-    continue the running numbering so numbered lists in the text are not items."""
-    if line.text.lower().startswith(("punkt", "pkt")) or not items:
+def _plausible_next(items: list[RawItem], number: int, line: Line, toc_checked: bool) -> bool:
+    """Numbers of "Punkt N" headings (and headings the TOC lists) are trusted;
+    other bare "N. Title" headings must continue the running numbering so
+    numbered lists in the text are not taken for items."""
+    if line.text.lower().startswith(("punkt", "pkt")) or not items or toc_checked:
         return True
     return 0 < number - items[-1].number <= 3
 
@@ -360,6 +485,13 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
             current.clear()
 
     for line in lines:
+        run_on = DECISION_RUN_ON.match(line.text)
+        if run_on and _decision_heading_ok(run_on["head"]):
+            flush()
+            heading = run_on["head"]
+            paragraphs.append(Paragraph(heading, ""))
+            current.append(run_on["rest"])
+            continue
         if is_section_heading(line.text):
             flush()
             heading = line.text.rstrip(":").strip()
@@ -389,13 +521,14 @@ def _build_item(raw: RawItem, meeting: Meeting, gazetteer: Gazetteer, header: He
     for paragraph in paragraphs:
         if paragraph.text and paragraph.text == item.case_number and paragraph.heading is None:
             continue
-        names = extract.parse_absence(paragraph.text) if paragraph.text else None
+        in_history = heading_key(paragraph.heading or "") in TREATMENT_SECTIONS
+        names = extract.parse_absence(paragraph.text) if paragraph.text and not in_history else None
         if names is not None:
             item.absent.extend(n for n in names if n not in item.absent)
             continue
         kept.append(paragraph)
     _fill_structured(item, kept, meeting)
-    item.sections = _sections(kept)
+    item.sections = _sections(kept, keep_decisions=meeting.kind == "dagsorden")
     full_text = "\n\n".join(filter(None, [item.title, item.body_text(), item.decision or ""]))
     item.institutions = find_institutions(full_text, gazetteer)
     item.law_refs = extract.find_law_refs(full_text)
@@ -422,23 +555,22 @@ def _case_number(paragraphs: list[Paragraph]) -> str | None:
 
 def _fill_structured(item: Item, paragraphs: list[Paragraph], meeting: Meeting) -> None:
     decision_parts: list[str] = []
+    earlier: dict[str, list[str]] = {}  # decisions of earlier meetings, by heading
+    treatment_lines: dict[str, list[str]] = {}
     for paragraph in paragraphs:
         key = heading_key(paragraph.heading or "")
         text = paragraph.text
+        decided_in = DECIDED_IN.match(text.split("\n")[0]) if text else None
+        if decided_in:
+            item.decided_by = item.decided_by or decided_in["body"].strip()
+            continue
         if not text:
-            decision_heading = DECISION_HEADING.match(paragraph.heading or "")
-            if decision_heading and key != "beslutning" and _decision_heading_ok(paragraph.heading or ""):
-                body = decision_heading["body1"] or decision_heading["body2"]
-                item.decided_by = item.decided_by or (body.strip() if body else None)
             continue
         if key == "beslutningen træffes af":
             item.decided_by = item.decided_by or text.split("\n")[0].strip()
         elif key in TREATMENT_SECTIONS:
             source = "sagsforløb" if key == "sagsforløb" else "tidligere behandling"
-            for line in text.split("\n"):
-                treatment = extract.parse_treatment_line(line, meeting.date, source)
-                if treatment:
-                    item.prior_treatments.append(treatment)
+            treatment_lines.setdefault(source, []).extend(text.split("\n"))
         elif key == "behandlingsforløb":
             for line in text.split("\n"):
                 step = extract.parse_path_line(line, meeting.date)
@@ -446,8 +578,23 @@ def _fill_structured(item: Item, paragraphs: list[Paragraph], meeting: Meeting) 
                     item.treatment_path.append(step)
         elif key == "bilag":
             _read_attachments(item, text)
-        elif _is_decision_heading(paragraph.heading):
-            decision_parts.append(text)
+        elif _is_decision_heading(paragraph.heading) and meeting.kind != "dagsorden":
+            body, when = _decision_heading_parts(paragraph.heading or "")
+            if body and key != "beslutning":
+                item.decided_by = item.decided_by or body
+            dated = extract.parse_date(when, meeting.date) if when else None
+            if dated and meeting.date and dated != meeting.date:
+                earlier.setdefault(paragraph.heading or "", []).append(text)
+            else:
+                decision_parts.append(text)
+    for source, lines in treatment_lines.items():
+        item.prior_treatments.extend(extract.parse_treatment_lines(lines, meeting.date, source))
+    for heading, texts in earlier.items():
+        body, when = _decision_heading_parts(heading)
+        item.prior_treatments.append(Treatment(
+            council=body or meeting.council or "", date=extract.parse_date(when or "", meeting.date),
+            item=None, source="tidligere behandling", note=" ".join(texts)[:300],
+        ))
     if decision_parts:
         item.decision = "\n\n".join(decision_parts)
         item.decision_kind = extract.classify_decision(item.decision)
@@ -482,13 +629,13 @@ def _read_attachments(item: Item, text: str) -> None:
             item.attachments.append(Attachment(title=title, recommended=recommended))
 
 
-def _sections(paragraphs: list[Paragraph]) -> list[Section]:
+def _sections(paragraphs: list[Paragraph], keep_decisions: bool = False) -> list[Section]:
     """Prose sections in document order; structured ones (decision, attachments,
     treatments) live in their own fields and are left out here."""
     sections: list[Section] = []
     for paragraph in paragraphs:
         key = heading_key(paragraph.heading or "")
-        if key in STRUCTURED_SECTIONS or _is_decision_heading(paragraph.heading):
+        if key in STRUCTURED_SECTIONS or (_is_decision_heading(paragraph.heading) and not keep_decisions):
             continue
         if sections and sections[-1].heading == paragraph.heading and paragraph.text:
             previous = sections[-1]

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import columns
-from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
 
-from .analysis import identifier_analyzer, parts_analyzer, text_analyzer
+from .analysis import identifier_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
 from .records import Item, Meeting
 
 LINE_LIST = r"[^\n]+"  # multi-valued filter fields hold one value per line
@@ -52,11 +51,6 @@ FACET_BY_KEY = {f.key: f for f in FACETS}
 # Field weights for BM25F: title and decision weigh more than the body.
 TEXT_FIELDS = {"title": 3.0, "decision": 2.0, "body": 1.0}
 PARTS_WEIGHT = 0.4  # a compound part counts less than a whole word
-
-
-def spelling_analyzer():
-    """Unstemmed lowercase words: suggestions must be real words to show."""
-    return RegexTokenizer(r"[^\W\d_]{3,}") | LowercaseFilter()
 
 
 def build_schema() -> Schema:
@@ -144,7 +138,6 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         "body": body,
         "body_parts": body,
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title])),
-        "spell": "\n".join([item.title, decision, body]),
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
     }
@@ -152,6 +145,17 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         if values:
             doc[f"f_{key}"] = "\n".join(values)
     return doc
+
+
+def meeting_vocabulary(meeting: Meeting) -> str:
+    """The meeting's distinct words, for "Mente du …?" suggestions. Kept on the
+    meeting rather than on each item: suggestions need the vocabulary, not
+    per-item frequencies, and this keeps the spelling postings small."""
+    words: dict[str, None] = {}
+    for item in meeting.items:
+        text = item.title if item.closed else "\n".join([item.title, item.decision or "", item.body_text()])
+        words.update(dict.fromkeys(spelling_words(text)))
+    return " ".join(words)
 
 
 def meeting_document(meeting: Meeting) -> dict[str, Any]:
@@ -176,6 +180,7 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
         "sha256": meeting.source.sha256 if meeting.source else "",
         "date": meeting.date or "",
         "record": pack(data),
+        "spell": meeting_vocabulary(meeting),
     }
     if meeting.council:
         doc["f_council"] = meeting.council

@@ -453,11 +453,11 @@ class Archive:
         corrected = original
         corrector = searcher.corrector("spell")
         for word in parsed.words:
-            lowered = word.lower()
-            if len(lowered) < 4 or not lowered.isalpha() or searcher.doc_frequency("spell", lowered):
+            tokens = self.tokens("spell", word)
+            if len(tokens) != 1 or len(tokens[0]) < 4 or searcher.doc_frequency("spell", tokens[0]):
                 continue
-            options = corrector.suggest(lowered, limit=1, maxdist=2, prefix=1)
-            if options and options[0] != lowered:
+            options = corrector.suggest(tokens[0], limit=1, maxdist=2, prefix=1)
+            if options and options[0] != tokens[0]:
                 corrected = corrected.replace(word, options[0], 1)
                 changed = True
         return corrected if changed else None

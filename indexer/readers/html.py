@@ -22,8 +22,9 @@ order; a simple table row becomes one block with its cells joined by " ".
 Layout tables (rows whose cells hold headings and paragraphs, as FirstAgenda
 uses for the agenda itself) are read cell by cell instead, and a short
 leading cell such as the item number is put in front of the row's first
-heading ("2. Forslag til budget 2026-2029"), so every agenda item heading
-stands on its own block with its number.
+heading, so every agenda item heading stands on its own block with its
+number: "Punkt 2: Forslag til budget 2026-2029" when the number column is
+labelled "Punkt" (the shape the text exports use), else "2. Forslag ...".
 
 The page has no structured data better than its visible text (checked on the
 Aarhus FirstAgenda page: only a localisation script), so only visible text
