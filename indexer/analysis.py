@@ -343,8 +343,8 @@ def _best_split(word: str) -> tuple[str, ...] | None:
             continue
         for end in range(start + MIN_PART, last + 1):
             if _link_ok(word[start:end], lexicon.middles, lexicon, strict):
-                longer = (*chain, word[start:end])
-                if chains[end] is None or _split_cost(longer) < _split_cost(chains[end]):
+                longer, current = (*chain, word[start:end]), chains[end]
+                if current is None or _split_cost(longer) < _split_cost(current):
                     chains[end] = longer
     options = [
         (*chain, word[start:])

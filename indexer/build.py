@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -27,6 +30,7 @@ from .schema import build_schema, item_document, meeting_document
 
 SUMMARY_FILE = "build-summary.json"
 INDEX_NAME = "MAIN"
+PARALLEL_MIN_FILES = 32  # below this, starting worker processes costs more than it saves
 
 
 class BuildBusy(RuntimeError):
@@ -100,6 +104,11 @@ class Progress:
         self.stream.flush()
 
 
+def default_workers() -> int:
+    """Parse in all cores but one; the main process analyses and indexes."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
 def build(
     corpus: Path,
     index_dir: Path,
@@ -107,33 +116,34 @@ def build(
     lock_timeout: float = 5.0,
     on_progress: Callable[[str], None] | None = None,
     writer_limitmb: int = 256,
-    procs: int = 1,
+    workers: int | None = None,
 ) -> BuildSummary:
     """Bring the index at `index_dir` up to date with `corpus`.
 
     Only new or changed files (by content hash) are parsed; files gone from
     the corpus are removed. Raises BuildBusy when another build is running.
+    Parsing runs in worker processes while this process indexes, because
+    Whoosh's analysis and the parser are both pure Python.
     """
     started = time.perf_counter()
     summary = BuildSummary(corpus=str(corpus.resolve()), index=str(index_dir.resolve()))
     ix = open_or_create(index_dir)
     try:
-        writer = ix.writer(timeout=lock_timeout, limitmb=writer_limitmb, procs=procs)
+        writer = ix.writer(timeout=lock_timeout, limitmb=writer_limitmb)
     except LockError as error:
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
     try:
         known = indexed_sources(ix)
         paths = list(discover(corpus))
-        progress = Progress(len(paths))
-        present: set[str] = set()
-        seen_hashes: dict[str, str] = {}
-        for path in paths:
-            shown = display_path(path, corpus)
-            present.add(shown)
+        summary.files = len(paths)
+        changed = _plan(writer, paths, corpus, known, summary)
+        progress = Progress(len(changed))
+        for (path, shown), result in zip(changed, parse_many([p for p, _ in changed], corpus, workers)):
             progress.step(path.name)
             if on_progress:
                 on_progress(shown)
-            _update_one(writer, path, shown, corpus, known, seen_hashes, summary)
+            _apply(writer, shown, result, known, summary)
+        present = {shown for _, shown in ((p, display_path(p, corpus)) for p in paths)}
         for gone in sorted(set(known) - present):
             writer.delete_by_term("source_path", gone)
             summary.removed += 1
@@ -147,24 +157,49 @@ def build(
     return summary
 
 
-def _update_one(writer, path: Path, shown: str, corpus: Path, known: dict[str, str],
-                seen_hashes: dict[str, str], summary: BuildSummary) -> None:
-    summary.files += 1
-    sha = file_sha256(path)
-    if sha is not None and sha in seen_hashes:
-        summary.skipped.append({"path": shown, "reason": f"duplicate of {seen_hashes[sha]} (same content)"})
-        _drop(writer, shown, known, summary)
+def _plan(writer, paths: list[Path], corpus: Path, known: dict[str, str], summary: BuildSummary) -> list[tuple[Path, str]]:
+    """Sort files into unchanged (same hash as indexed), duplicates (same bytes
+    as a file earlier in the walk) and those to parse."""
+    seen_hashes: dict[str, str] = {}
+    changed: list[tuple[Path, str]] = []
+    for path in paths:
+        shown = display_path(path, corpus)
+        sha = file_sha256(path)
+        if sha is not None and sha in seen_hashes:
+            summary.skipped.append({"path": shown, "reason": f"duplicate of {seen_hashes[sha]} (same content)"})
+            _drop(writer, shown, known, summary)
+            continue
+        if sha is not None:
+            seen_hashes[sha] = shown
+        if sha is not None and known.get(shown) == sha:
+            summary.unchanged += 1
+            continue
+        changed.append((path, shown))
+    return changed
+
+
+def parse_many(paths: list[Path], corpus: Path, workers: int | None = None) -> Iterator[Ingested | IngestError]:
+    """try_parse over `paths`, in order; in worker processes for large batches.
+
+    Workers are started with "forkserver" rather than fork: a build may run
+    beside threads (a web server, a test's searcher) whose locks a fork
+    would copy in a held state.
+    """
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(paths) < PARALLEL_MIN_FILES:
+        for path in paths:
+            yield try_parse(path, corpus)
         return
-    if sha is not None and known.get(shown) == sha:
-        seen_hashes[sha] = shown
-        summary.unchanged += 1
-        return
-    result = try_parse(path, corpus)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(partial(try_parse, corpus=corpus), paths, chunksize=4)
+
+
+def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, str], summary: BuildSummary) -> None:
     if isinstance(result, IngestError):
         summary.skipped.append({"path": result.path, "reason": result.reason})
         _drop(writer, shown, known, summary)
         return
-    seen_hashes[result.sha256] = shown
     if shown in known:
         writer.delete_by_term("source_path", shown)
         summary.updated += 1

@@ -407,23 +407,37 @@ def test_cli_refuses_a_foreign_folder(tmp_path):
 # --- the real ingest path, when it exists ------------------------------------------------------
 
 
-def test_the_structure_parser_reads_generated_minutes(archive, docs):
-    parser = pytest.importorskip("indexer.parser")
-    parse_text = getattr(parser, "parse_text", None)
-    if parse_text is None:
-        pytest.skip("indexer.parser has no parse_text yet")
+def test_the_ingest_path_reads_generated_documents(archive, docs):
+    """Both formats through the real readers and parser: item numbers, case
+    numbers, votes and prior treatments come back as written."""
+    ingest_module = pytest.importorskip("indexer.ingest")
     root, _ = archive
-    texts = [doc for doc in docs if doc.path.suffix == ".txt"]
-    chosen = texts[::max(1, len(texts) // 25)]
-    votes = prior = 0
-    for doc in chosen:
-        meeting = parse_text(doc.path.read_text(encoding="utf-8"), municipality=doc.municipality, stem=doc.path.stem)
+    chosen = docs[::7] + [doc for doc in docs if doc.path.suffix == ".html"][:4]
+    by_path = {doc.path.resolve(): doc for doc in chosen}
+    results = list(ingest_module.ingest(root, paths=[doc.path for doc in chosen]))
+    failures = [str(r) for r in results if not isinstance(r, ingest_module.Ingested)]
+    assert not failures, failures
+    formats, priors, votes = Counter(), 0, 0
+    for result in results:
+        meeting = result.meeting
+        doc = next(d for path, d in by_path.items() if str(path).endswith(result.path.split("/", 1)[-1]))
+        formats[doc.path.suffix] += 1
         assert meeting.council == doc.council
         assert meeting.date == doc.date.isoformat()
-        assert [item.number for item in meeting.items] == [number for number, _, _ in doc.items]
+        assert [item.number for item in meeting.items] == [number for number, _, _ in doc.items], doc.path
         for item, (_, title, blocks) in zip(meeting.items, doc.items):
             if blocks and CASE.fullmatch(blocks[0]):
                 assert item.case_number == blocks[0], (doc.path, title)
-            votes += item.votes is not None
-            prior += bool(item.prior_treatments)
-    assert prior > 0
+            vote = next((VOTE.match(b) for b in blocks if b.startswith("For stemte")), None)
+            if vote:
+                votes += 1
+                assert item.votes is not None and item.votes.counts.get("for") == int(vote[2]), (doc.path, title)
+            listed = section(blocks, "Tidligere behandling") + section(blocks, "Tidligere udvalgsbeslutninger")
+            for line in listed:
+                match = re.match(r"(.+?) den (\d+)\. (\w+) (\d{4}),? [Pp]unkt \d+$", line)
+                if match:
+                    priors += 1
+                    when = date(int(match[4]), MONTHS.index(match[3]) + 1, int(match[2])).isoformat()
+                    assert (match[1], when) in {(t.council, t.date) for t in item.prior_treatments}, (doc.path, line)
+    assert formats[".txt"] and formats[".html"]
+    assert priors > 10 and votes > 0
