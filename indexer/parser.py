@@ -108,10 +108,23 @@ def heading_key(line: str) -> str:
 
 
 def match_item(line: str) -> tuple[int, str] | None:
-    for pattern in ITEM_HEADINGS:
-        match = pattern.match(line)
-        if match and not TOC_ENTRY.match(line):
-            return int(match["number"]), match["title"].strip()
+    style = item_style(line)
+    if style is None:
+        return None
+    match = ITEM_HEADINGS[style].match(line)
+    return int(match["number"]), match["title"].strip()
+
+
+def item_style(line: str) -> int | None:
+    """Which heading pattern a line matches ("Punkt N:", "Pkt. N", "N. Title"), if any.
+    A bare "N. Title:" ending in a colon introduces a list, it is no heading."""
+    if TOC_ENTRY.match(line):
+        return None
+    for style, pattern in enumerate(ITEM_HEADINGS):
+        if pattern.match(line):
+            if style == len(ITEM_HEADINGS) - 1 and line.rstrip().endswith(":"):
+                return None
+            return style
     return None
 
 
@@ -403,9 +416,12 @@ def _toc(lines: list[Line]) -> list[tuple[int | None, str]]:
 
 
 def _split_items(lines: list[Line], toc: list[tuple[int | None, str]]) -> list[RawItem]:
+    """Items start at headings of the style the first item uses: once a
+    document says "Punkt 1:", a "3. Strategisk …" line inside an item is text."""
     items: list[RawItem] = []
+    style = item_style(lines[0].text) if lines else None
     for index, line in enumerate(lines):
-        found = match_item(line.text)
+        found = match_item(line.text) if item_style(line.text) == style else None
         if (found and _item_has_body(lines, index) and _listed(found, toc, line)
                 and _plausible_next(items, found[0], line, any(n is not None for n, _ in toc))):
             items.append(RawItem(number=found[0], title=found[1]))
