@@ -1,46 +1,59 @@
-"""Search over a built index: queries, facets, snippets, suggestions, records.
+"""Search over a built index: queries, facets, ranking, snippets, suggestions, records.
 
-`Archive` is opened once per process and shared. Each thread keeps its own
-Whoosh searcher, refreshed when a build commits a new generation; what is
-expensive to derive (the facet table, the meeting list) is computed once per
-generation and shared by all threads.
+`Archive` is opened once per process and shared by all threads. It works on
+a `Snapshot` of one index generation: one Whoosh searcher (guarded by a lock,
+as Whoosh readers share file handles), the facet table, the meeting list and
+a cache of posting lists as arrays. When a build commits a new generation the
+next request builds a new snapshot; requests under way finish on the old one.
 
-Facet counts are computed in Python from the in-memory facet table over the
-document numbers the query matches: one unscored pass over the postings, then
-C-level counting. Counts are disjunctive: a facet's counts ignore that facet's
-own filter (so OR within a facet stays visible) but apply all the others.
+A search runs in three vectorised steps over arrays from that snapshot:
+matching (posting lists combined as boolean masks), facet counting and
+filtering (`facets.FacetTable`), and BM25F ranking (`scoring.PostingsCache`).
+Whoosh does the analysis, the storage and phrase verification.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from itertools import chain, compress
-from operator import itemgetter
+from html import escape
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
-from whoosh.collectors import TimeLimit, TimeLimitCollector
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.query import And, AndNot, Every, Or, Phrase, Query, Term, TermRange
+from whoosh.query import And, Or, Phrase, Query, Term
 
 from .build import INDEX_NAME
+from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
-from .schema import FACET_BY_KEY, FACET_KEYS, FACETS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .scoring import PostingsCache
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
 SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partially
 FACET_LIMIT = 12
 IDS_WEIGHT = 4.0
 REFRESH_CHECK_SECONDS = 0.5
+RESPONSE_CACHE_SIZE = 256
+# Field → weight: whole words in title and decision weigh most, compound parts least.
+FIELD_WEIGHTS = {
+    **TEXT_FIELDS,
+    **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
+    "ids": IDS_WEIGHT,
+}
 
 
 class IndexMissing(RuntimeError):
     """No index has been built at the given folder yet."""
+
+
+class SearchTimeout(RuntimeError):
+    """A search ran past SEARCH_SECONDS."""
 
 
 def fold(text: str) -> str:
@@ -108,32 +121,39 @@ class SearchResponse:
     seconds: float = 0.0
 
 
-# --- per-generation cache -------------------------------------------------------------
+# --- one index generation -------------------------------------------------------------
 
 
 @dataclass
 class Snapshot:
     generation: int
-    facet_rows: list[tuple | None]  # docnum → facet values (None for meeting docs)
-    universe: dict[str, Counter]  # facet → every value with its item count
+    searcher: Any
+    lock: threading.RLock
+    table: FacetTable  # facet values, dates and live items by docnum
+    postings: PostingsCache
     meetings: list[dict[str, Any]]  # meeting summaries, newest first
-    meeting_docnum: dict[str, int]
+    universes: dict[str, Counter] = field(default_factory=dict)
+
+    def universe(self, key: str) -> Counter:
+        """Every value of a facet with its item count (computed on first use)."""
+        if key not in self.universes:
+            self.universes[key] = self.table.universe(key)
+        return self.universes[key]
 
 
-def _load_snapshot(searcher, generation: int) -> Snapshot:
+def _load_snapshot(ix) -> Snapshot:
+    searcher = ix.searcher()
     reader = searcher.reader()
-    column = reader.column_reader("facets")
-    rows: list[tuple | None] = [None] * reader.doc_count_all()
-    universe = {key: Counter() for key in FACET_KEYS}
+    facets = reader.column_reader("facets")
+    dates = reader.column_reader("date")
+    rows, item_dates = {}, {}
     for docnum in searcher.document_numbers(doctype="item"):
-        row = column[docnum]
-        rows[docnum] = row
-        for key, values in zip(FACET_KEYS, row):
-            universe[key].update(values)
-    meetings, meeting_docnum = [], {}
+        rows[docnum] = facets[docnum]
+        value = dates[docnum]
+        item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
+    meetings = []
     for docnum in searcher.document_numbers(doctype="meeting"):
         record = unpack(searcher.stored_fields(docnum)["record"])
-        meeting_docnum[record["id"]] = docnum
         meetings.append(
             {
                 "id": record["id"],
@@ -146,7 +166,15 @@ def _load_snapshot(searcher, generation: int) -> Snapshot:
             }
         )
     meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
-    return Snapshot(generation, rows, universe, meetings, meeting_docnum)
+    lock = threading.RLock()
+    return Snapshot(
+        generation=reader.generation(),
+        searcher=searcher,
+        lock=lock,
+        table=FacetTable(reader.doc_count_all(), rows, item_dates),
+        postings=PostingsCache(reader, lock=lock),
+        meetings=meetings,
+    )
 
 
 # --- the archive -------------------------------------------------------------------
@@ -161,35 +189,25 @@ class Archive:
             raise IndexMissing(f"{self.index_dir}: no index here yet (run `python -m indexer build`)")
         self.ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
         self.schema = self.ix.schema
-        self._local = threading.local()
-        self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
         self._analysis_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
 
-    # searcher and snapshot ------------------------------------------------------
-
-    def searcher(self):
-        local = self._local
-        searcher = getattr(local, "searcher", None)
+    def current(self) -> Snapshot:
+        """The snapshot of the newest committed generation (checked twice a second)."""
+        snapshot = self._snapshot
         now = time.monotonic()
-        if searcher is None:
-            searcher = local.searcher = self.ix.searcher()
-            local.checked = now
-        elif now - getattr(local, "checked", 0) > REFRESH_CHECK_SECONDS:
-            local.checked = now
-            if not searcher.up_to_date():
-                searcher = local.searcher = searcher.refresh()
-        return searcher
-
-    def snapshot(self, searcher) -> Snapshot:
-        generation = searcher.reader().generation()
-        current = self._snapshot
-        if current is None or current.generation != generation:
-            with self._lock:
-                current = self._snapshot
-                if current is None or current.generation != generation:
-                    current = self._snapshot = _load_snapshot(searcher, generation)
-        return current
+        if snapshot is not None and now - self._checked < REFRESH_CHECK_SECONDS:
+            return snapshot
+        with self._lock:
+            self._checked = now
+            latest = self.ix.latest_generation()
+            if self._snapshot is None or self._snapshot.generation != latest:
+                self._snapshot = _load_snapshot(self.ix)
+                self._cache.clear()
+            return self._snapshot
 
     # analysis -------------------------------------------------------------------
 
@@ -206,29 +224,32 @@ class Archive:
             self._analysis_cache[key] = cached
         return cached
 
-    def _field_query(self, fieldname: str, text: str, boost: float, phrase: bool) -> Query | None:
-        tokens = self.tokens(fieldname, text)
-        if not tokens:
-            return None
-        if len(tokens) == 1:
-            return Term(fieldname, tokens[0], boost=boost)
-        if phrase:
-            return Phrase(fieldname, list(tokens), boost=boost)
-        return And([Term(fieldname, t) for t in tokens], boost=boost)
+    def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
+        """(field, tokens) the clause looks for: every text field, whole words
+        and (for words) compound parts, and the identifier field."""
+        found = []
+        for fieldname in FIELD_WEIGHTS:
+            if clause.phrase and fieldname.endswith("_parts"):
+                continue
+            tokens = self.tokens(fieldname, clause.text)
+            if tokens:
+                found.append((fieldname, tokens))
+        return found
 
     def clause_query(self, clause: Clause) -> Query | None:
-        """One word or phrase over every text field: whole words weigh most,
-        compound parts least; identifiers (case numbers, §) match as written."""
-        queries: list[Query | None] = []
-        for name, weight in TEXT_FIELDS.items():
-            queries.append(self._field_query(name, clause.text, weight, phrase=True))
-            if not clause.phrase:
-                queries.append(self._field_query(f"{name}_parts", clause.text, weight * PARTS_WEIGHT, phrase=False))
-        queries.append(self._field_query("ids", clause.text, IDS_WEIGHT, phrase=False))
-        present = [q for q in queries if q is not None]
-        return Or(present) if present else None
+        """The clause as a Whoosh query (used for phrase verification and highlighting)."""
+        queries: list[Query] = []
+        for fieldname, tokens in self.clause_terms(clause):
+            weight = FIELD_WEIGHTS[fieldname]
+            if len(tokens) == 1:
+                queries.append(Term(fieldname, tokens[0], boost=weight))
+            elif clause.phrase and fieldname in TEXT_FIELDS:
+                queries.append(Phrase(fieldname, list(tokens), boost=weight))
+            else:
+                queries.append(And([Term(fieldname, t) for t in tokens], boost=weight))
+        return Or(queries) if queries else None
 
-    def text_query(self, parsed: ParsedQuery, require_all: bool = True) -> Query | None:
+    def text_query(self, parsed: ParsedQuery) -> Query | None:
         groups = []
         for group in parsed.groups:
             alternatives = [q for q in map(self.clause_query, group) if q is not None]
@@ -236,9 +257,7 @@ class Archive:
                 groups.append(Or(alternatives) if len(alternatives) > 1 else alternatives[0])
         if not groups:
             return None
-        if len(groups) == 1:
-            return groups[0]
-        return And(groups) if require_all else Or(groups, scale=0.9)
+        return groups[0] if len(groups) == 1 else And(groups)
 
     # filters -----------------------------------------------------------------------
 
@@ -248,7 +267,7 @@ class Archive:
         for key, values in raw.items():
             if key not in FACET_BY_KEY:
                 continue
-            known = snapshot.universe[key]
+            known = snapshot.universe(key)
             for value in values:
                 matches = self._resolve_value(key, value, known)
                 if not matches:
@@ -271,44 +290,57 @@ class Archive:
     # search -------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """Answer one search; identical requests on the same index generation
+        are served from a small LRU cache (popular searches repeat)."""
+        snapshot = self.current()
+        key = _cache_key(snapshot.generation, request)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        response = self._search(snapshot, request)
+        if not response.timed_out:
+            with self._lock:
+                self._cache[key] = response
+                while len(self._cache) > RESPONSE_CACHE_SIZE:
+                    self._cache.popitem(last=False)
+        return response
+
+    def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
+        deadline = time.monotonic() + SEARCH_SECONDS
         parsed = parse_query(request.q)
         notes = list(parsed.notes)
-        searcher = self.searcher()
-        snapshot = self.snapshot(searcher)
         raw_filters = {k: list(v) for k, v in request.filters.items() if v}
         for key, values in parsed.filters.items():
             raw_filters.setdefault(key, []).extend(values)
         filters = self.resolve_filters(raw_filters, snapshot, notes)
         date_from = request.date_from or parsed.date_from
         date_to = request.date_to or parsed.date_to
-
-        query = self.text_query(parsed)
-        partial_match = False
-        if query is None and not parsed.empty:
+        table = snapshot.table
+        searching_words = any(self.clause_terms(c) for group in parsed.groups for c in group)
+        if parsed.groups and not searching_words:
             notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
-        base = self._restrict(query, parsed, date_from, date_to)
-        deadline = time.monotonic() + SEARCH_SECONDS
-        timed_out = False
+
+        timed_out = partial_match = False
+        total, hits, counts = 0, [], {key: Counter() for key in FACET_KEYS}
         try:
-            docnums = self._docnums(searcher, base, deadline)
-        except TimeLimit:
-            docnums, timed_out = [], True
-        passing, facets, total = self._facets(docnums, filters, snapshot)
-        if total == 0 and query is not None and len(parsed.groups) > 1 and not timed_out:
-            loose = self._restrict(self.text_query(parsed, require_all=False), parsed, date_from, date_to)
-            try:
-                docnums = self._docnums(searcher, loose, deadline)
-            except TimeLimit:
-                docnums, timed_out = [], True
-            passing, facets, total = self._facets(docnums, filters, snapshot)
-            if total:
-                base, partial_match = loose, True
-        hits, cut = self._page(searcher, base, passing, request, query is not None, deadline)
-        timed_out = timed_out or cut
-        if timed_out:
-            notes.append("Søgningen tog for lang tid og blev afbrudt; resultatet kan være ufuldstændigt.")
-        suggestion = self.suggest(searcher, parsed, request.q) if (total == 0 or partial_match) else None
+            base = self._match(snapshot, parsed, date_from, date_to, require_all=True, deadline=deadline)
+            passing, counts = table.count(base, filters)
+            if not passing.any() and len(parsed.groups) > 1:
+                loose = self._match(snapshot, parsed, date_from, date_to, require_all=False, deadline=deadline)
+                loose_passing, loose_counts = table.count(loose, filters)
+                if loose_passing.any():
+                    passing, counts, partial_match = loose_passing, loose_counts, True
+            total = int(passing.sum())
+            hits = self._page(snapshot, parsed, passing, request, searching_words)
+        except SearchTimeout:
+            timed_out, total, hits = True, 0, []
+            counts = {key: Counter() for key in FACET_KEYS}
+            notes.append("Søgningen tog for lang tid og blev afbrudt; prøv med færre eller mere præcise ord.")
+        facets = {key: _facet_values(key, counts.get(key, Counter()), filters.get(key, [])) for key in FACET_KEYS}
+        suggestion = self.suggest(snapshot, parsed, request.q) if (total == 0 or partial_match) else None
         return SearchResponse(
             total=total,
             page=request.page,
@@ -325,78 +357,104 @@ class Archive:
             seconds=round(time.perf_counter() - started, 4),
         )
 
-    def _restrict(self, query: Query | None, parsed: ParsedQuery, date_from: str | None, date_to: str | None) -> Query:
-        parts: list[Query] = [Term("doctype", "item")]
-        if query is not None:
-            parts.append(query)
-        if date_from or date_to:
-            parts.append(TermRange("date", date_from or "0000", date_to or "9999-12-31"))
-        combined: Query = And(parts) if len(parts) > 1 else parts[0]
-        excluded = [q for q in map(self.clause_query, parsed.excluded) if q is not None]
-        if excluded:
-            combined = AndNot(combined, Or(excluded))
-        return combined
+    # matching: boolean masks over posting lists -----------------------------------------
 
-    @staticmethod
-    def _docnums(searcher, query: Query, deadline: float) -> list[int]:
-        docnums: list[int] = []
-        for count, docnum in enumerate(searcher.docs_for_query(query)):
-            docnums.append(docnum)
-            if count % 8192 == 8191 and time.monotonic() > deadline:
-                raise TimeLimit()
-        return docnums
-
-    @staticmethod
-    def _facets(docnums: list[int], filters: dict[str, list[str]], snapshot: Snapshot):
-        rows = [snapshot.facet_rows[d] for d in docnums]
-        keep = [r is not None for r in rows]
-        rows = list(compress(rows, keep))
-        docnums = list(compress(docnums, keep))
-        active = {FACET_KEYS.index(k): set(v) for k, v in filters.items() if v}
-        passes = {i: [not sel.isdisjoint(values) for values in map(itemgetter(i), rows)] for i, sel in active.items()}
-        if passes:
-            all_pass = [all(flags) for flags in zip(*passes.values())]
-        else:
-            all_pass = [True] * len(rows)
-        facets: dict[str, list[FacetValue]] = {}
-        for index, facet in enumerate(FACETS):
-            others = [flags for i, flags in passes.items() if i != index]
-            if not others:
-                subset = rows
-            elif index not in passes:
-                subset = list(compress(rows, all_pass))
+    def _match(self, snapshot: Snapshot, parsed: ParsedQuery, date_from: str | None, date_to: str | None,
+               require_all: bool, deadline: float) -> np.ndarray:
+        """Boolean docnum mask of the live items the words and dates select."""
+        table = snapshot.table
+        mask = table.date_mask(date_from, date_to)
+        combined: np.ndarray | None = None
+        for group in parsed.groups:
+            if not any(self.clause_terms(c) for c in group):
+                continue  # a group of stop words only restricts nothing
+            found = np.zeros(table.size, dtype=bool)
+            for clause in group:
+                found |= self._clause_mask(snapshot, clause, deadline)
+            if combined is None:
+                combined = found
+            elif require_all:
+                combined &= found
             else:
-                subset = list(compress(rows, [all(f) for f in zip(*others)]))
-            counts = Counter(chain.from_iterable(map(itemgetter(index), subset)))
-            facets[facet.key] = _facet_values(facet.key, counts, filters.get(facet.key, []))
-        passing = set(compress(docnums, all_pass))
-        return passing, facets, len(passing)
+                combined |= found
+        if combined is not None:
+            mask &= combined
+        for clause in parsed.excluded:
+            mask &= ~self._clause_mask(snapshot, clause, deadline)
+        return mask
 
-    def _page(self, searcher, query: Query, passing: set[int], request: SearchRequest, scored: bool, deadline: float):
-        if not passing:
-            return [], False
+    def _clause_mask(self, snapshot: Snapshot, clause: Clause, deadline: float) -> np.ndarray:
+        if time.monotonic() > deadline:
+            raise SearchTimeout()
+        size = snapshot.table.size
+        mask = np.zeros(size, dtype=bool)
+        for fieldname, tokens in self.clause_terms(clause):
+            field_mask = None
+            for token in tokens:  # several tokens in one field: all of them (hyphenated words)
+                docs, _ = snapshot.postings.postings(fieldname, token)
+                token_mask = np.zeros(size, dtype=bool)
+                token_mask[docs[docs < size]] = True
+                field_mask = token_mask if field_mask is None else field_mask & token_mask
+            mask |= field_mask
+        if clause.phrase and mask.any():
+            mask &= self._phrase_mask(snapshot, clause, deadline)
+        return mask
+
+    def _phrase_mask(self, snapshot: Snapshot, clause: Clause, deadline: float) -> np.ndarray:
+        """Positions are checked by Whoosh's phrase matcher, under the time limit."""
+        query = self.clause_query(clause)
+        mask = np.zeros(snapshot.table.size, dtype=bool)
+        if query is None:
+            return mask
+        with snapshot.lock:
+            for count, docnum in enumerate(snapshot.searcher.docs_for_query(query)):
+                mask[docnum] = True
+                if count % 2048 == 2047 and time.monotonic() > deadline:
+                    raise SearchTimeout()
+        return mask
+
+    # ranking -------------------------------------------------------------------------------
+
+    def _page(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, request: SearchRequest,
+              scored: bool) -> list[Hit]:
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
-        limit = min(page * per_page, MAX_WINDOW)
+        start, end = (page - 1) * per_page, min(page * per_page, MAX_WINDOW)
+        if start >= end or not passing.any():
+            return []
         sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
-        if not scored and sort == "relevance":
-            sort = "date"  # nothing to rank by: newest first
-        sortedby = None if sort == "relevance" else "date"
-        reverse = sort == "date"
-        collector = searcher.collector(limit=limit, sortedby=sortedby, reverse=reverse, filter=passing)
-        timer = TimeLimitCollector(collector, timelimit=max(0.05, deadline - time.monotonic()), use_alarm=False)
-        cut = False
-        try:
-            searcher.search_with_collector(query, timer)
-        except TimeLimit:
-            cut = True
-        results = timer.results()
-        window = list(results)[(page - 1) * per_page: page * per_page]
-        terms = _terms_by_field(query) if request.snippets else {}
-        return [self._hit(hit, terms) for hit in window], cut
+        if not scored or sort != "relevance":
+            docnums = _by_date(snapshot.table, passing, newest_first=sort != "date_asc")[start:end]
+            scores: list[float | None] = [None] * len(docnums)
+        else:
+            docnums, scores = self._ranked(snapshot, parsed, passing, end)
+            docnums, scores = docnums[start:end], scores[start:end]
+        terms = _terms_by_field(self.text_query(parsed)) if request.snippets and scored else {}
+        with snapshot.lock:
+            stored = [snapshot.searcher.stored_fields(d) for d in docnums]
+        return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _hit(self, hit, terms: dict[str, set[str]]) -> Hit:
-        record = unpack(hit["record"])
+    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
+        """Top `limit` passing docnums by BM25F: each clause's terms score in
+        every field with that field's weight; clauses add up, so an item with
+        more of the words ranks higher. Ties go to the newer item."""
+        scores = np.zeros(snapshot.table.size, dtype=np.float32)
+        for group in parsed.groups:
+            for clause in group:
+                for fieldname, tokens in self.clause_terms(clause):
+                    for token in tokens:
+                        snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores)
+        candidates = np.flatnonzero(passing)
+        candidate_scores = scores[candidates]
+        if candidates.size > limit:
+            top = np.argpartition(-candidate_scores, limit - 1)[:limit]
+            candidates, candidate_scores = candidates[top], candidate_scores[top]
+        dates = snapshot.table.dates[candidates]
+        order = sorted(range(len(candidates)), key=lambda i: (-float(candidate_scores[i]), _neg(dates[i])))
+        return [int(candidates[i]) for i in order], [round(float(candidate_scores[i]), 4) for i in order]
+
+    def _hit(self, fields: dict[str, Any], terms: dict[str, set[str]], score: float | None) -> Hit:
+        record = unpack(fields["record"])
         return Hit(
             id=record["id"],
             title=record["title"],
@@ -409,7 +467,7 @@ class Archive:
             decision_kind=record.get("decision_kind"),
             meeting_id=record.get("meeting_id", ""),
             snippet=self.snippet(record, terms),
-            score=round(hit.score, 4) if isinstance(hit.score, float) else None,
+            score=score,
         )
 
     # snippets -----------------------------------------------------------------------
@@ -439,37 +497,37 @@ class Archive:
                 html = ""
             if html:
                 return html
-        from html import escape
-
-        lead = (body or decision)[:240]
-        return escape(lead + ("…" if len(body or decision) > 240 else ""), quote=False)
+        lead = body or decision
+        return escape(lead[:240] + ("…" if len(lead) > 240 else ""), quote=False)
 
     # suggestions -----------------------------------------------------------------------
 
-    def suggest(self, searcher, parsed: ParsedQuery, original: str) -> str | None:
+    def suggest(self, snapshot: Snapshot, parsed: ParsedQuery, original: str) -> str | None:
         """ "Mente du …?": each unknown word replaced by the closest word in the
         index's own vocabulary (unstemmed), or None when all words are known."""
         changed = False
         corrected = original
-        corrector = searcher.corrector("spell")
-        for word in parsed.words:
-            tokens = self.tokens("spell", word)
-            if len(tokens) != 1 or len(tokens[0]) < 4 or searcher.doc_frequency("spell", tokens[0]):
-                continue
-            options = corrector.suggest(tokens[0], limit=1, maxdist=2, prefix=1)
-            if options and options[0] != tokens[0]:
-                corrected = corrected.replace(word, options[0], 1)
-                changed = True
+        with snapshot.lock:
+            corrector = snapshot.searcher.corrector("spell")
+            for word in parsed.words:
+                tokens = self.tokens("spell", word)
+                if len(tokens) != 1 or len(tokens[0]) < 4 or snapshot.searcher.doc_frequency("spell", tokens[0]):
+                    continue
+                options = corrector.suggest(tokens[0], limit=1, maxdist=2, prefix=1)
+                if options and options[0] != tokens[0]:
+                    corrected = corrected.replace(word, options[0], 1)
+                    changed = True
         return corrected if changed else None
 
     # records -----------------------------------------------------------------------------
 
     def _record(self, doctype: str, record_id: str) -> dict[str, Any] | None:
-        searcher = self.searcher()
-        docnum = searcher.document_number(id=record_id)
-        if docnum is None:
-            return None
-        fields = searcher.stored_fields(docnum)
+        snapshot = self.current()
+        with snapshot.lock:
+            docnum = snapshot.searcher.document_number(id=record_id)
+            if docnum is None:
+                return None
+            fields = snapshot.searcher.stored_fields(docnum)
         return unpack(fields["record"]) if fields.get("doctype") == doctype else None
 
     def item(self, item_id: str) -> dict[str, Any] | None:
@@ -479,12 +537,13 @@ class Archive:
         return self._record("meeting", meeting_id)
 
     def items_of_meeting(self, meeting_id: str) -> list[dict[str, Any]]:
-        searcher = self.searcher()
-        found = [unpack(f["record"]) for f in searcher.documents(meeting_id=meeting_id, doctype="item")]
+        snapshot = self.current()
+        with snapshot.lock:
+            found = [unpack(f["record"]) for f in snapshot.searcher.documents(meeting_id=meeting_id, doctype="item")]
         return sorted(found, key=lambda r: (r["number"], r["id"]))
 
     def meetings(self, municipality: str | None = None, council: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        rows = self.snapshot(self.searcher()).meetings
+        rows = self.current().meetings
         if municipality:
             rows = [m for m in rows if m["municipality"] == municipality]
         if council:
@@ -494,37 +553,44 @@ class Archive:
     def councils(self) -> dict[str, Counter]:
         """municipality → council → number of meetings."""
         result: dict[str, Counter] = {}
-        for meeting in self.snapshot(self.searcher()).meetings:
+        for meeting in self.current().meetings:
             result.setdefault(meeting["municipality"], Counter())[meeting["council"] or "Notater"] += 1
         return result
 
     def facet_universe(self, key: str) -> Counter:
-        return self.snapshot(self.searcher()).universe[key]
+        return self.current().universe(key)
 
     def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
-        searcher = self.searcher()
-        query = And([Term("doctype", "item"), Term(f"f_{key}", value)])
-        results = searcher.search(query, limit=limit, sortedby="date", reverse=True)
-        return [unpack(hit["record"]) for hit in results]
+        """Items with one facet value, newest first."""
+        snapshot = self.current()
+        mask = snapshot.table.columns[key].matches([value], snapshot.table.size) & snapshot.table.items
+        docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
+        with snapshot.lock:
+            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
     def items_mentioning(self, text: str, limit: int = 200) -> list[dict[str, Any]]:
-        searcher = self.searcher()
+        """Items whose identifiers (case numbers, §, years) include all of `text`'s."""
+        snapshot = self.current()
         tokens = self.tokens("ids", text)
         if not tokens:
             return []
-        query = And([Term("doctype", "item"), *[Term("ids", t) for t in tokens]])
-        return [unpack(hit["record"]) for hit in searcher.search(query, limit=limit)]
+        mask = snapshot.table.items.copy()
+        for token in tokens:
+            docs, _ = snapshot.postings.postings("ids", token)
+            token_mask = np.zeros(snapshot.table.size, dtype=bool)
+            token_mask[docs[docs < snapshot.table.size]] = True
+            mask &= token_mask
+        docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
+        with snapshot.lock:
+            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
     def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
         """The archived item a reference such as "Socialudvalget den 7. maj 2024
         punkt 4" points at, if that meeting is in the archive."""
-        if not date:
+        if not date or number is None:
             return None
-        snapshot = self.snapshot(self.searcher())
-        for meeting in snapshot.meetings:
+        for meeting in self.current().meetings:
             if meeting["date"] == date and same_council(meeting["council"], council):
-                if number is None:
-                    return None
                 for item in self.items_of_meeting(meeting["id"]):
                     if item["number"] == number:
                         return item
@@ -536,14 +602,34 @@ def same_council(a: str | None, b: str | None) -> bool:
     Handicapudvalget" vs "Arbejdsmarkeds-, Psykiatri- og Handicapudvalget")."""
     if not a or not b:
         return False
-    x, y = (
-        "".join(ch for ch in fold(s) if ch.isalnum()) for s in (a, b)
-    )
+    x, y = ("".join(ch for ch in fold(s) if ch.isalnum()) for s in (a, b))
     return x == y or SequenceMatcher(None, x, y).ratio() >= 0.88
 
 
-def _terms_by_field(query: Query) -> dict[str, set[str]]:
+def _neg(date: str) -> str:
+    """A sort key that orders ISO dates newest first inside an ascending sort."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in date)
+
+
+def _cache_key(generation: int, request: SearchRequest) -> tuple:
+    return (
+        generation, request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
+        request.sort, request.page, request.per_page, request.date_from, request.date_to, request.snippets,
+    )
+
+
+def _by_date(table: FacetTable, passing: np.ndarray, newest_first: bool) -> list[int]:
+    docnums = np.flatnonzero(passing)
+    order = np.argsort(table.dates[docnums], kind="stable")
+    if newest_first:
+        order = order[::-1]
+    return docnums[order].tolist()
+
+
+def _terms_by_field(query: Query | None) -> dict[str, set[str]]:
     terms: dict[str, set[str]] = {}
+    if query is None:
+        return terms
     for fieldname, text in query.iter_all_terms():
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
