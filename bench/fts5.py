@@ -14,7 +14,7 @@ from indexer.ingest import Ingested, IngestError, ingest
 
 SCHEMA = """
 CREATE TABLE items(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, council TEXT, date TEXT, case_number TEXT);
-CREATE VIRTUAL TABLE items_fts USING fts5(title, decision, body, case_number UNINDEXED, tokenize='unicode61');
+CREATE VIRTUAL TABLE items_fts USING fts5(title, decision, body, case_number, tokenize='unicode61');
 """
 
 
@@ -72,7 +72,7 @@ class Fts5Searcher:
             params.append(council)
         total = self.connection.execute(f"SELECT count(*) FROM items_fts {join} WHERE {where}", params).fetchone()[0]
         rows = self.connection.execute(
-            f"SELECT items_fts.rowid, title, bm25(items_fts, 3.0, 2.0, 1.0) AS rank FROM items_fts {join} "
+            f"SELECT items_fts.rowid, title, bm25(items_fts, 3.0, 2.0, 1.0, 4.0) AS rank FROM items_fts {join} "
             f"WHERE {where} ORDER BY rank LIMIT ?",
             [*params, limit],
         ).fetchall()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import queue
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +23,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
+from whoosh.util import random_name
 
 from .ingest import IngestError, Ingested, discover, display_path, try_parse
 from .schema import build_schema, item_document, meeting_document
@@ -181,12 +184,20 @@ def _subwriter_main(*args) -> None:
     _run_subwriter(*args)
 
 
-class LinkedMpWriter(MpWriter):
-    """Whoosh's multiprocess writer, with sub-writers that die with the build.
+class SubWriterFailed(RuntimeError):
+    """An index sub-writer process died; the build is cancelled, the index untouched."""
 
-    Started with "spawn" (a fresh interpreter, so no lock file descriptor or
-    held thread lock is inherited) and bound to the parent's life: a build
-    killed with SIGKILL leaves no orphan holding the index lock or CPU.
+
+class LinkedMpWriter(MpWriter):
+    """Whoosh's multiprocess writer (multisegment), made safe to fail.
+
+    * Sub-writers start with "spawn" (no inherited lock descriptor or held
+      thread lock) and die with the build, so a build killed with SIGKILL
+      leaves no orphan holding the index lock.
+    * Whoosh's own writer blocks forever on a full job queue when a
+      sub-writer has crashed, and at commit it silently drops a missing
+      sub-writer's segment. Here a dead sub-writer raises SubWriterFailed
+      instead, and the build's cancel() leaves the previous index intact.
     """
 
     def _new_task(self):
@@ -195,6 +206,52 @@ class LinkedMpWriter(MpWriter):
         self.tasks.append(task)
         task.start()
         return task
+
+    def _check_tasks(self) -> None:
+        for task in self.tasks:
+            if not task.is_alive() and task.exitcode not in (None, 0):
+                raise SubWriterFailed(f"an index sub-writer died (exit code {task.exitcode}); nothing was committed")
+
+    def _put(self, job) -> None:
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=1)
+                return
+            except queue.Full:
+                self._check_tasks()
+
+    def _enqueue(self):
+        filename = f"{random_name()}.doclist"
+        with self.temp_storage().create_file(filename).raw_file() as handle:
+            for item in self.docbuffer:
+                pickle.dump(item, handle, 2)
+        if len(self.tasks) < self.procs:
+            self._new_task()
+        self._put((filename, len(self.docbuffer)))
+        self.docbuffer = []
+
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self._put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = []
+        while len(results) < len(self.tasks):
+            try:
+                results.append(self.resultqueue.get(timeout=1))
+            except queue.Empty:
+                self._check_tasks()
+        for task in self.tasks:
+            task.join()
+        self._check_tasks()
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
 
-from .analysis import identifier_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
+from .analysis import identifier_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
 from .records import Item, Meeting
 
 LINE_LIST = r"[^\n]+"  # multi-valued filter fields hold one value per line
@@ -67,8 +67,10 @@ def build_schema() -> Schema:
         "record": STORED(),
     }
     for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=text_analyzer(), phrase=True)
+        # Positions are not stored: phrases are answered from the *_pairs fields.
+        fields[name] = TEXT(analyzer=text_analyzer(), phrase=False)
         fields[f"{name}_parts"] = TEXT(analyzer=parts_analyzer(), phrase=False)
+        fields[f"{name}_pairs"] = TEXT(analyzer=pairs_analyzer(), phrase=False)
     for facet in FACETS:
         fields[f"f_{facet.key}"] = IDLIST(expression=LINE_LIST)
     return Schema(**fields)
@@ -133,10 +135,13 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         "date": meeting.date or "",
         "title": item.title,
         "title_parts": item.title,
+        "title_pairs": item.title,
         "decision": decision,
         "decision_parts": decision,
+        "decision_pairs": decision,
         "body": body,
         "body_parts": body,
+        "body_pairs": body,
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),

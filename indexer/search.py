@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.query import And, Or, Phrase, Query, Term
+from whoosh.query import And, Or, Query, Term
 
 from .build import INDEX_NAME
 from .facets import FacetTable
@@ -44,6 +44,7 @@ RESPONSE_CACHE_SIZE = 256
 FIELD_WEIGHTS = {
     **TEXT_FIELDS,
     **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
+    **{f"{name}_pairs": weight for name, weight in TEXT_FIELDS.items()},  # phrases only
     "ids": IDS_WEIGHT,
 }
 
@@ -226,11 +227,14 @@ class Archive:
 
     def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
         """(field, tokens) the clause looks for: every text field, whole words
-        and (for words) compound parts, and the identifier field."""
+        and (for words) compound parts, and the identifier field. A phrase
+        looks for its adjacent word pairs in the *_pairs fields instead."""
         found = []
         for fieldname in FIELD_WEIGHTS:
-            if clause.phrase and fieldname.endswith("_parts"):
+            if fieldname.endswith("_pairs") or (clause.phrase and fieldname.endswith("_parts")):
                 continue
+            if clause.phrase and fieldname in TEXT_FIELDS:
+                fieldname = f"{fieldname}_pairs"
             tokens = self.tokens(fieldname, clause.text)
             if tokens:
                 found.append((fieldname, tokens))
@@ -243,8 +247,6 @@ class Archive:
             weight = FIELD_WEIGHTS[fieldname]
             if len(tokens) == 1:
                 queries.append(Term(fieldname, tokens[0], boost=weight))
-            elif clause.phrase and fieldname in TEXT_FIELDS:
-                queries.append(Phrase(fieldname, list(tokens), boost=weight))
             else:
                 queries.append(And([Term(fieldname, t) for t in tokens], boost=weight))
         return Or(queries) if queries else None
@@ -396,21 +398,6 @@ class Archive:
                 token_mask[docs[docs < size]] = True
                 field_mask = token_mask if field_mask is None else field_mask & token_mask
             mask |= field_mask
-        if clause.phrase and mask.any():
-            mask &= self._phrase_mask(snapshot, clause, deadline)
-        return mask
-
-    def _phrase_mask(self, snapshot: Snapshot, clause: Clause, deadline: float) -> np.ndarray:
-        """Positions are checked by Whoosh's phrase matcher, under the time limit."""
-        query = self.clause_query(clause)
-        mask = np.zeros(snapshot.table.size, dtype=bool)
-        if query is None:
-            return mask
-        with snapshot.lock:
-            for count, docnum in enumerate(snapshot.searcher.docs_for_query(query)):
-                mask[docnum] = True
-                if count % 2048 == 2047 and time.monotonic() > deadline:
-                    raise SearchTimeout()
         return mask
 
     # ranking -------------------------------------------------------------------------------

@@ -66,6 +66,25 @@ def council_slug(council: str | None) -> str:
     return slugify(council_name(council))
 
 
+def decision_detail(decision: str | None, kind: str | None) -> str:
+    """The decision text when it says more than its kind badge does.
+
+    Most decisions read just "Taget til efterretning." or "Godkendt"; shown
+    beside a badge with the same words they only repeat it.
+    """
+    text = (decision or "").strip()
+    if not text:
+        return ""
+    def bare(value: str) -> str:
+        return " ".join(value.casefold().rstrip(".!").split())
+    return "" if kind and bare(text) == bare(kind) else text
+
+
+def file_name(path: str | None) -> str:
+    """corpus/ballerup/socialudvalget-2025-05-06-referat.txt → the file's own name."""
+    return (path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
 def paragraphs(text: str | None) -> list[str]:
     """Section text split at blank lines; single newlines stay (CSS pre-line)."""
     return [p.strip("\n") for p in (text or "").split("\n\n") if p.strip()]
@@ -78,6 +97,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(sentence_case)
     app.add_template_filter(facet_value_label)
     app.add_template_filter(paragraphs)
+    app.add_template_filter(decision_detail)
+    app.add_template_filter(file_name)
     app.add_template_global(facet_label)
     app.add_template_global(council_slug)
     app.add_template_global(council_name)

@@ -13,7 +13,7 @@ from indexer.serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
 from .casework import ordered_timeline, other_treatments
-from .labels import council_name, council_slug, slugify
+from .labels import council_name, council_slug, da_date, slugify
 from .params import parse_search
 from .search_view import build_results
 from .security import SOURCE_CSP
@@ -65,6 +65,7 @@ def item(item_id: str):
     return render_template(
         "item.html",
         item=record,
+        has_file=resolve_source(record.get("source"), holder().corpus_dir) is not None,
         treatments=other_treatments(archive, record),
         case_url=case_url,
         item_url=item_url,
@@ -72,11 +73,23 @@ def item(item_id: str):
     )
 
 
+def reference_label(record: dict[str, Any]) -> str:
+    """"Socialudvalget, 6. maj 2025, punkt 4: Skærpet tilsyn …" for a link to an item."""
+    return f"{council_name(record.get('council')) if record.get('council') else 'Notat'}, {da_date(record.get('date'))}, punkt {record['number']}: {record['title']}"
+
+
 @bp.get("/sag/<path:case_number>")
 def case(case_number: str):
-    timeline = ordered_timeline(get_archive(), case_number)
+    archive = get_archive()
+    timeline = ordered_timeline(archive, case_number)
     if timeline is None:
         raise NotFound("Sagsnummeret findes ikke i arkivet.")
+    # casework labels reference links with ISO dates; a page shows dates the Danish way.
+    for entry in timeline["treatments"]:
+        for link in entry.get("referenced_by_links", []):
+            record = archive.item(link["id"])
+            if record is not None:
+                link["label"] = reference_label(record)
     return render_template("case.html", case=timeline, item_url=item_url)
 
 

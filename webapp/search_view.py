@@ -7,6 +7,7 @@ state so a result page can be bookmarked and shared.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -20,6 +21,10 @@ from .labels import SORT_LABELS, da_date, facet_value_label
 from .params import SORTS, SearchState
 
 PAGE_WINDOW = 2  # pages shown on each side of the current one
+FACET_SHOWN = 6  # values of a facet listed before "Vis flere"
+SNIPPET_CHARS = 320  # visible characters of a result's snippet: about four lines
+_SNIPPET_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|[^<&]+|[<&]")
+_EMPTY_OPEN_TAG = re.compile(r"<[a-z][^>]*>\s*$")
 
 
 @dataclass
@@ -35,6 +40,20 @@ class FacetGroup:
     key: str
     label: str
     values: list[Link]
+
+    @property
+    def shown(self) -> list[Link]:
+        """The values listed at once; the rest sit behind "Vis flere"."""
+        return self.values if len(self.values) <= FACET_SHOWN + 1 else self.values[:FACET_SHOWN]
+
+    @property
+    def more(self) -> list[Link]:
+        return self.values[len(self.shown):]
+
+    @property
+    def more_open(self) -> bool:
+        """A selected value is never hidden behind "Vis flere"."""
+        return any(link.current for link in self.more)
 
 
 @dataclass
@@ -64,6 +83,50 @@ class ResultsView:
     notes: list[str] = field(default_factory=list)
 
 
+def trim_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
+    """A snippet shortened to about `limit` visible characters.
+
+    The snippet is escaped text with <mark> tags (see result_row); it is cut
+    between words, never inside a tag or an entity, an open <mark> is closed,
+    and "…" marks text left out at either end.
+    """
+    out: list[str] = []
+    visible = 0
+    open_marks = 0
+    cut = False
+    first_text: str | None = None
+    for token in _SNIPPET_TOKEN.findall(" ".join(html.split())):
+        if token.startswith("<") and len(token) > 1:
+            if token.startswith("</"):
+                open_marks = max(0, open_marks - 1)
+            elif not token.endswith("/>"):
+                open_marks += 1
+            out.append(token)
+            continue
+        if first_text is None and token.strip():
+            first_text = token.lstrip()
+        size = 1 if token.startswith("&") else len(token)
+        if visible + size <= limit:
+            out.append(token)
+            visible += size
+            continue
+        if not token.startswith("&"):
+            room = token[: limit - visible]
+            space = room.rfind(" ")
+            out.append(room[:space] if space > 0 else "")
+        cut = True
+        break
+    text = "".join(out).rstrip(" ,;:-–")
+    if cut:
+        while (empty := _EMPTY_OPEN_TAG.search(text)) is not None:  # a <mark> cut off before its word
+            text = text[: empty.start()].rstrip(" ,;:-–")
+            open_marks -= 1
+        text += "</mark>" * open_marks + " …"
+    if first_text and first_text[0].islower():
+        text = "… " + text  # the snippet starts mid-sentence
+    return text
+
+
 def result_row(hit: Hit) -> ResultRow:
     """A hit with its links. The snippet is the one piece of HTML rendered
     unescaped: Archive.search escapes the text and adds only <mark> tags."""
@@ -72,7 +135,7 @@ def result_row(hit: Hit) -> ResultRow:
         url=item_url(hit.id),
         meeting_url=meeting_url(hit.meeting_id),
         case_url=case_url(hit.case_number) if hit.case_number else None,
-        snippet=Markup(hit.snippet or ""),
+        snippet=Markup(trim_snippet(hit.snippet or "")),
     )
 
 

@@ -1,0 +1,255 @@
+"""A real browser against the real server: Debian's headless Chromium, driven by Playwright.
+
+The server is started the way `make run` starts it (`python -m webapp`, waitress)
+on a free loopback port, against an index built from corpus/ with the indexer's
+own CLI. A user's journey is then clicked through: search, narrow by a council
+facet, open an item, follow its case number to the case page. Each step leaves a
+screenshot in test-artefacts/browser/ (git-ignored) for a person to look at.
+
+Needs the `playwright` Python package (the [test] extra) and Chromium at
+/usr/bin/chromium (`apt-get install chromium`); Playwright's own browser
+downloads are never used. Without either the tests skip, and `pytest -ra`
+(the project's default) prints why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+ARTEFACTS = ROOT / "test-artefacts" / "browser"
+
+STOKHOLTBUEN_TITLE = "Skærpet tilsyn for Stokholtbuen"
+STOKHOLTBUEN_ITEM = "ballerup-socialudvalget-2025-05-06-referat-4"
+STOKHOLTBUEN_CASE = "00.01.10-P35-3-24"
+EXPECTED_TREATMENTS = [
+    "11. marts 2025 – Socialudvalget",
+    "23. april 2025 – Handicaprådet",
+    "6. maj 2025 – Socialudvalget",
+]
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--lang=da-DK",
+]
+TIMEOUT_MS = 10_000
+SERVER_START_S = 30
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (the path is fixed there), else one found on PATH."""
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the web app exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the web app did not answer on {url} within {SERVER_START_S} s:\n{log.read_text(errors='replace')}")
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("playwright not installed (pip install -e '.[test]'): browser test skipped")
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Chromium not installed (apt-get install chromium): browser test skipped")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(chromium, tmp_path_factory) -> str:
+    """`python -m webapp` on a free loopback port, over a freshly built index of corpus/."""
+    work = tmp_path_factory.mktemp("browser")
+    index = work / "index"
+    build = subprocess.run(
+        [sys.executable, "-m", "indexer", "build", "--corpus", str(CORPUS), "--index", str(index)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+
+    port = free_port()
+    log = work / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "webapp", "--index", str(index), "--corpus", str(CORPUS),
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/", process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser_context(chromium, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="da-DK",
+            viewport={"width": 1280, "height": 900},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture()
+def page(browser_context):
+    """A fresh tab that fails the test on any console error or uncaught script error
+    (a CSP violation, a missing stylesheet, a broken link to an asset)."""
+    tab = browser_context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    problems: list[str] = []
+    tab.on("console", lambda message: problems.append(
+        f"console error: {message.text} ({message.location.get('url', '?')})") if message.type == "error" else None)
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield tab
+    tab.close()
+    assert not problems, problems
+
+
+def shot(page, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=full_page)
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def found(page) -> int:
+    summary = page.locator("p.summary").inner_text()
+    match = re.search(r"([\d.]+) punkte?r? fundet", summary)
+    assert match, summary
+    return int(match[1].replace(".", ""))
+
+
+# --- the journey -------------------------------------------------------------------------------
+
+
+def test_search_facet_item_and_case(page, server):
+    # 1. The front page: type a word in the search box and submit with Enter.
+    page.goto(server + "/")
+    assert page.title().endswith("Rådsarkiv")
+    shot(page, "01-forside")
+    page.get_by_label("Søgeord").fill("tilsyn")
+    page.get_by_label("Søgeord").press("Enter")
+    page.wait_for_url(re.compile(r"/soeg\?q=tilsyn$"))
+    all_hits = found(page)
+    titles = page.locator("ol.results li.result h3 a").all_inner_texts()
+    assert all_hits >= 2 and len(titles) == min(all_hits, 20)
+    assert STOKHOLTBUEN_TITLE in titles
+    shot(page, "02-soegning-tilsyn")
+
+    # 2. Narrow by council: the facet link, then the filter shows as active.
+    councils = page.get_by_role("navigation", name="Filtrér efter Råd og udvalg")
+    councils.get_by_role("link", name=re.compile(r"^Socialudvalget\b")).click()
+    page.wait_for_url(re.compile(r"council=Socialudvalget"))
+    narrowed = found(page)
+    assert 0 < narrowed < all_hits
+    chip = page.locator("section.active-filters a.chip")
+    assert chip.count() == 1 and "Socialudvalget" in chip.inner_text()
+    selected = page.locator('nav.facet a[aria-current="true"]')
+    assert selected.count() == 1 and selected.inner_text().strip().startswith("Socialudvalget")
+    meetings = page.locator("ol.results p.meta a[href^='/moede/']").all_inner_texts()
+    assert len(meetings) == narrowed and all(text.startswith("Socialudvalget") for text in meetings), meetings
+    shot(page, "03-filter-socialudvalget")
+
+    # 3. Open the item.
+    page.locator("ol.results h3 a", has_text=STOKHOLTBUEN_TITLE).click()
+    page.wait_for_url(f"**/punkt/{STOKHOLTBUEN_ITEM}")
+    assert STOKHOLTBUEN_TITLE in page.locator("h1").inner_text()
+    assert "Taget til efterretning" in page.locator("section.decision").inner_text()
+    shot(page, "04-punkt-stokholtbuen")
+
+    # 4. Follow the case number to the case page: three treatments in date order.
+    page.locator("dl.facts").get_by_role("link", name=STOKHOLTBUEN_CASE).click()
+    page.wait_for_url(f"**/sag/{STOKHOLTBUEN_CASE}")
+    assert STOKHOLTBUEN_CASE in page.locator("h1").inner_text()
+    headings = [re.sub(r"\s+", " ", text).strip() for text in page.locator("li.treatment h3").all_inner_texts()]
+    assert len(headings) == len(EXPECTED_TREATMENTS), headings
+    for heading, expected in zip(headings, EXPECTED_TREATMENTS):
+        assert heading.startswith(expected), (heading, expected)
+    item_link = page.locator(f"li.treatment a[href='/punkt/{STOKHOLTBUEN_ITEM}']")
+    assert item_link.count() >= 1
+    shot(page, "05-sag-forloeb")
+
+
+def test_keyboard_skip_link_moves_focus_to_main(page, server):
+    page.goto(server + "/soeg?q=tilsyn")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.textContent.trim()]")
+    assert focused == ["skip-link", "Gå til indhold"], focused
+    assert page.locator(".skip-link").is_visible()
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0  # shown on screen once focused
+    shot(page, "06-tastatur-spring-til-indhold", full_page=False)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'indhold'")
+    assert page.evaluate("document.activeElement.tagName") == "MAIN"
+    # The next Tab lands inside the main content, not back in the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.getElementById('indhold').contains(document.activeElement)")
+
+
+@pytest.mark.parametrize("path,name", [
+    ("/soeg?q=tilsyn", "07-mobil-soegning"),
+    (f"/punkt/{STOKHOLTBUEN_ITEM}", "08-mobil-punkt"),
+    ("/moede/ballerup-socialudvalget-2025-05-06-referat", "09-mobil-moede"),
+    ("/soeg?q=xyzxyz", "10-mobil-ingen-resultater"),
+])
+def test_phone_width_has_no_sideways_scrolling(page, server, path, name):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + path)
+    shot(page, name, full_page=False)  # the first screen, as a phone shows it
+    assert no_horizontal_scroll(page), page.evaluate("document.documentElement.scrollWidth")
