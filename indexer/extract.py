@@ -339,7 +339,8 @@ def find_mentions(text: str, context: str | None, own_council: str | None) -> li
     deres ordinære møde den 23. april 2025 …". A sentence counts when it names a
     body, a past-tense treatment verb and a full or contextual date."""
     found: list[Treatment] = []
-    for sentence in SENTENCE_SPLIT.split(re.sub(r"\s+", " ", text)):
+    sentences = SENTENCE_SPLIT.split(re.sub(r"\s+", " ", text))
+    for index, sentence in enumerate(sentences):
         if not TREATED_VERB.search(sentence) or FUTURE.search(sentence.split(",")[0]):
             continue
         council = COUNCIL_WORD.search(sentence)
@@ -350,8 +351,19 @@ def find_mentions(text: str, context: str | None, own_council: str | None) -> li
         if not when or (context and when > context):
             continue
         name = council.group(0)
-        found.append(Treatment(council=name, date=when, item=None, source="tekst", note=sentence.strip()[:300]))
+        found.append(Treatment(council=name, date=when, item=None, source="tekst", note=_with_quote(sentences, index)))
     return found
+
+
+def _with_quote(sentences: list[str], index: int, limit: int = 600) -> str:
+    """The sentence, continued while a quotation it opens is still open
+    ("… med følgende bemærkninger: 'Handicaprådet anerkender … '")."""
+    note = sentences[index].strip()
+    following = index + 1
+    while following < len(sentences) and len(note) < limit and (note.count("'") % 2 or note.count('"') % 2 or note.endswith(":")):
+        note = f"{note} {sentences[following].strip()}"
+        following += 1
+    return note[:limit]
 
 
 # --- law references --------------------------------------------------------

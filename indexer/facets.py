@@ -29,8 +29,10 @@ class FacetColumn:
     owners: np.ndarray | None = None  # multi: entry → docnum
     entries: np.ndarray | None = None  # multi: entry → value id
 
-    def counts(self, mask: np.ndarray) -> Counter:
-        """Value → number of documents in `mask` (a boolean docnum mask)."""
+    def counts(self, mask: np.ndarray, limit: int | None = None, keep: tuple[str, ...] = ()) -> Counter:
+        """Value → number of documents in `mask` (a boolean docnum mask): all
+        values, or the `limit` most frequent plus the `keep` ones (a case-number
+        facet has one value per case; naming them all on every search is waste)."""
         if self.multi:
             chosen = self.entries[mask[self.owners]]
         else:
@@ -38,7 +40,11 @@ class FacetColumn:
             chosen = chosen[chosen != MISSING]
         tally = np.bincount(chosen, minlength=len(self.values)) if chosen.size else np.zeros(0, np.int64)
         nonzero = np.flatnonzero(tally)
-        return Counter({self.values[i]: int(tally[i]) for i in nonzero})
+        if limit is not None and nonzero.size > limit:
+            nonzero = nonzero[np.argpartition(-tally[nonzero], limit - 1)[:limit]]
+            extra = [self.ids[v] for v in keep if v in self.ids and self.ids[v] < tally.size]
+            nonzero = np.union1d(nonzero, np.array(extra, dtype=np.int64))
+        return Counter({self.values[i]: int(tally[i]) for i in nonzero if tally[i]})
 
     def matches(self, wanted: list[str], size: int) -> np.ndarray:
         """Boolean docnum mask of documents having any of the wanted values."""
@@ -109,7 +115,8 @@ class FacetTable:
     def universe(self, key: str) -> Counter:
         return self.columns[key].counts(self.items)
 
-    def count(self, base: np.ndarray, filters: dict[str, list[str]]) -> tuple[np.ndarray, dict[str, Counter]]:
+    def count(self, base: np.ndarray, filters: dict[str, list[str]],
+              limits: dict[str, int | None] | None = None) -> tuple[np.ndarray, dict[str, Counter]]:
         """(docs passing every filter, counts per facet). Disjunctive: a facet's
         counts apply every filter but its own, so OR within a facet stays visible."""
         passes = {key: self.columns[key].matches(values, self.size) for key, values in filters.items() if values}
@@ -125,5 +132,6 @@ class FacetTable:
                         scope &= mask
             else:
                 scope = passing
-            counts[key] = column.counts(scope)
+            limit = (limits or {}).get(key)
+            counts[key] = column.counts(scope, limit, tuple(filters.get(key, ())))
         return passing, counts

@@ -122,7 +122,13 @@ class PostingsCache:
             column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
         if column is None:
             return np.array([leaf.doc_field_length(d, fieldname) or 0 for d in range(count)], dtype=np.float32)
-        raw = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
+        if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_fixedlen", "_doccount")) and column._fixedlen == 1:
+            stored = min(count, column._doccount)  # one read, not one per doc; missing tail = length 0
+            raw = np.zeros(count, dtype=np.uint8)
+            buffer = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
+            raw[: buffer.size] = buffer
+        else:
+            raw = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
         return _LENGTH_TABLE[raw]
 
     def average_length(self, fieldname: str) -> float:

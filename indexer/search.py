@@ -37,6 +37,8 @@ from .scoring import PostingsCache
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
 SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partially
 FACET_LIMIT = 12
+# Years are listed in full (newest first); other facets show their most frequent values.
+FACET_LIMITS = {key: (None if key == "year" else FACET_LIMIT) for key in FACET_KEYS}
 IDS_WEIGHT = 4.0
 REFRESH_CHECK_SECONDS = 0.5
 RESPONSE_CACHE_SIZE = 256
@@ -329,10 +331,10 @@ class Archive:
         total, hits, counts = 0, [], {key: Counter() for key in FACET_KEYS}
         try:
             base = self._match(snapshot, parsed, date_from, date_to, require_all=True, deadline=deadline)
-            passing, counts = table.count(base, filters)
+            passing, counts = table.count(base, filters, FACET_LIMITS)
             if not passing.any() and len(parsed.groups) > 1:
                 loose = self._match(snapshot, parsed, date_from, date_to, require_all=False, deadline=deadline)
-                loose_passing, loose_counts = table.count(loose, filters)
+                loose_passing, loose_counts = table.count(loose, filters, FACET_LIMITS)
                 if loose_passing.any():
                     passing, counts, partial_match = loose_passing, loose_counts, True
             total = int(passing.sum())
@@ -416,7 +418,8 @@ class Archive:
         else:
             docnums, scores = self._ranked(snapshot, parsed, passing, end)
             docnums, scores = docnums[start:end], scores[start:end]
-        terms = _terms_by_field(self.text_query(parsed)) if request.snippets and scored else {}
+        words = ParsedQuery(groups=[[Clause(c.text) for c in group] for group in parsed.groups])
+        terms = _terms_by_field(self.text_query(words)) if request.snippets and scored else {}  # phrases: their words
         with snapshot.lock:
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]

@@ -42,6 +42,10 @@ _BINARY_REASON = "not valid text: binary content"
 # cp1252 characters that are rare in real text; a "decoding" full of them is
 # the wrong code page (DOS cp850 Danish "æøå" comes out as "‘›†").
 _UNLIKELY_CP1252 = frozenset("ƒ†‡ˆ‰Š‹ŒŽ˜™š›œžŸ¤¦¨¬¯´¸¹¼½¾¿×÷")
+# Below this share of ASCII characters a decoding is not Danish text (Danish
+# prose is over 95 % ASCII); short strings are not judged by shares at all.
+_MIN_ASCII_SHARE = 0.5
+_MIN_SAMPLE_FOR_SHARES = 16
 
 
 def _bom_encoding(data: bytes) -> str | None:
@@ -75,12 +79,21 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _looks_like_text(text: str) -> bool:
-    """Printable, and not dominated by characters only a wrong code page yields."""
+    """Printable, mostly ASCII, and not dominated by characters only a wrong code page yields.
+
+    Danish minutes are mostly ASCII letters, digits, spaces and punctuation
+    whatever the code page they were saved in. Binary data without NUL bytes
+    "decodes" in some code page all the same, as a run of CJK syllables
+    (charset-normalizer's guess) or of Latin-1 letters (cp1252), and must not
+    be indexed as a note full of garbage.
+    """
     if not text:
         return True
     sample = text[:65536]
     unprintable = sum(1 for ch in sample if not ch.isprintable() and ch not in "\t\n\r\f\v")
     if unprintable > 0.01 * len(sample):
+        return False
+    if len(sample) >= _MIN_SAMPLE_FOR_SHARES and len(sample.encode("ascii", "ignore")) < _MIN_ASCII_SHARE * len(sample):
         return False
     non_ascii = [ch for ch in sample if ord(ch) > 0x7F]
     if not non_ascii:
