@@ -478,6 +478,7 @@ class Archive:
             wanted = terms.get(fieldname)
             if not wanted or not text:
                 continue
+            text = _window(text, wanted)
             formatter = HtmlFormatter(tagname="mark", between=" … ", classname="hit", termclass="t")
             fragmenter = ContextFragmenter(maxchars=220, surround=60)
             analyzer = self.schema[fieldname].analyzer
@@ -594,6 +595,24 @@ def same_council(a: str | None, b: str | None) -> bool:
         return False
     x, y = ("".join(ch for ch in fold(s) if ch.isalnum()) for s in (a, b))
     return x == y or SequenceMatcher(None, x, y).ratio() >= 0.88
+
+
+SNIPPET_WINDOW = 800
+
+
+def _window(text: str, terms: set[str]) -> str:
+    """The part of a long text around the first likely match: highlighting
+    re-analyses what it is given, so a page of snippets from long items must
+    not analyse whole items (stems are found as plain substrings here)."""
+    if len(text) <= SNIPPET_WINDOW:
+        return text
+    lowered = text.lower()
+    found = [position for term in terms if len(term) >= 3 and (position := lowered.find(term)) >= 0]
+    start = max(0, min(found) - 200) if found else 0
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 40 else start
+    return text[start:start + SNIPPET_WINDOW]
 
 
 def _neg(date: str) -> str:
