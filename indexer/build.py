@@ -182,8 +182,10 @@ def _die_with_parent() -> None:
         pass  # not Linux: sub-writers then finish their last job and exit on their own
 
 
-def _subwriter_main(*args) -> None:
+def _subwriter_main(parent: int, *args) -> None:
     _die_with_parent()
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
     _run_subwriter(*args)
 
 
@@ -204,7 +206,7 @@ class LinkedMpWriter(MpWriter):
     """
 
     def _new_task(self):
-        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        args = (os.getpid(), self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
         task = self._mpctx.Process(target=_subwriter_main, args=args, daemon=True)
         self.tasks.append(task)
         task.start()

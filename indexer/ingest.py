@@ -43,19 +43,36 @@ def municipality_name(folder: str) -> str:
     return "-".join(part[:1].upper() + part[1:] for part in folder.replace("_", " ").split("-"))
 
 
+class UnreadableFolder(type(Path())):  # type: ignore[misc]
+    """A folder the walk could not list; ingest reports it like a broken file."""
+
+    reason = "folder is unreadable"
+
+
 def discover(root: Path) -> Iterator[Path]:
     """Every candidate file below `root`, in a stable order. Symlinked folders
     are not followed (a link loop must not hang an ingest); hidden files and
-    corpus metadata are left out."""
+    corpus metadata are left out; a folder that cannot be listed is yielded
+    as an UnreadableFolder, so it is reported rather than silently missing."""
     if root.is_file():
         yield root
         return
-    for folder, dirs, files in os.walk(root, followlinks=False, onerror=lambda error: None):
+    failed: list[OSError] = []
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=failed.append):
+        while failed:
+            error = failed.pop()
+            unreadable = UnreadableFolder(error.filename or folder)
+            unreadable.reason = f"folder is unreadable: {(error.strerror or str(error)).lower()}"
+            yield unreadable
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name in METADATA_FILES:
                 continue
             yield Path(folder) / name
+    for error in failed:
+        unreadable = UnreadableFolder(error.filename or root)
+        unreadable.reason = f"folder is unreadable: {(error.strerror or str(error)).lower()}"
+        yield unreadable
 
 
 def display_path(path: Path, corpus: Path | None = None) -> str:
@@ -102,6 +119,8 @@ def parse_file(path: Path, corpus: Path | None = None) -> Ingested:
 
 def try_parse(path: Path, corpus: Path | None = None) -> Ingested | IngestError:
     shown = display_path(path, corpus)
+    if isinstance(path, UnreadableFolder):
+        return IngestError(shown, path.reason)
     try:
         return parse_file(path, corpus)
     except (ReadError, ParseError) as error:

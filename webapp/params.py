@@ -186,7 +186,7 @@ def parse_date(value: str | None, label: str) -> str | None:
 def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
     for key in FACET_KEYS:
-        values = [v.strip() for v in args.getlist(key) if v and v.strip()]
+        values = [printable(v).strip() for v in args.getlist(key) if v and printable(v).strip()]
         if len(values) > MAX_VALUES_PER_FACET:
             raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
         if any(len(v) > MAX_VALUE_CHARS for v in values):
@@ -208,9 +208,15 @@ def parse_dates(args: MultiDict) -> tuple[str | None, str | None]:
     return bounds["from"], bounds["to"]
 
 
+def printable(text: str) -> str:
+    """Control characters (and lone surrogates) become spaces: they mean
+    nothing in a search, and would make the Atom feed invalid XML."""
+    return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
+
+
 def parse_search(args: MultiDict) -> SearchState:
     """Validate every search parameter; raises BadParameter with the reason."""
-    q = args.get("q") or ""
+    q = printable(args.get("q") or "")
     sort = (args.get("sort") or "").strip() or "relevance"
     if sort not in SORTS:
         raise BadParameter("Sortering skal være relevance, date eller date_asc.")
