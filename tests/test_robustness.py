@@ -84,6 +84,7 @@ EXPECTED_REASONS = {
     "forsvundet.txt": r"not found",
     "kun-scripts.html": r"no readable text",
     "ulaeselig.txt": r"permission denied",
+    "laast": r"unreadable.*permission denied",  # an unreadable folder
 }
 
 
@@ -479,8 +480,7 @@ def test_nothing_good_is_skipped(battery):
     skipped = {entry["path"] for entry in battery["first_summary"]["skipped"]}
     duplicates = {entry["path"] for entry in battery["first_summary"]["skipped"] if "duplicate" in entry["reason"]}
     expected = {shown(bad / name, corpus) for name in EXPECTED_REASONS}
-    locked = shown(bad / "laast", corpus)
-    unexpected = {p for p in skipped - duplicates - expected if not (p == locked or p.startswith(locked + "/"))}
+    unexpected = skipped - duplicates - expected
     assert len(duplicates) == 1 and not unexpected, sorted(unexpected)
 
 
@@ -549,9 +549,8 @@ def test_unreadable_file_is_reported_not_indexed(battery, archive):
     assert total(archive, WORDS["unreadable"]) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="indexer/ingest.py discover(): os.walk(onerror=lambda error: None) drops an "
-                                       "unreadable folder silently; it is neither indexed nor listed in the summary")
 def test_unreadable_folder_is_reported(battery, archive):
+    """(Fixed in df47512: os.walk's errors were ignored, the folder silently missing.)"""
     assert total(archive, WORDS["locked"]) == 0
     locked = shown(battery["bad"] / "laast", battery["corpus"])
     reasons = [e["reason"] for e in battery["first_summary"]["skipped"] if e["path"].startswith(locked)]
@@ -574,6 +573,49 @@ def test_second_build_reports_the_same_files_and_changes_nothing(battery):
     assert summary["items"] == battery["first_summary"]["items"]
     first = sorted((e["path"], e["reason"]) for e in battery["first_summary"]["skipped"])
     assert sorted((e["path"], e["reason"]) for e in summary["skipped"]) == first
+
+
+# --- the same meeting in two files that are not byte-identical ----------------------------------------
+
+
+def _same_document_twice(tmp_path: Path) -> tuple[Path, Path]:
+    """The Socialudvalget minutes, and the same minutes saved again in cp1252 under another name."""
+    folder = tmp_path / "corpus" / "ballerup"
+    folder.mkdir(parents=True)
+    shutil.copyfile(SEED_DOC, folder / SEED_DOC.name)
+    copy = tmp_path / "kopi-cp1252.txt"
+    copy.write_bytes(SEED_DOC.read_text(encoding="utf-8").replace("Magleмосen", "Maglemosen").encode("cp1252"))
+    return tmp_path / "corpus", copy
+
+
+@pytest.mark.xfail(strict=True, reason="indexer/build.py add_meeting: delete_by_term('meeting_id') does not see documents "
+                                       "added earlier in the same writer, so two files parsing to one meeting id are "
+                                       "both indexed: every item twice under one id, neither file reported")
+def test_same_document_re_encoded_under_another_name_is_indexed_once(tmp_path):
+    from indexer.build import build
+
+    corpus, copy = _same_document_twice(tmp_path)
+    shutil.move(copy, corpus / "ballerup" / copy.name)
+    summary = build(corpus, tmp_path / "index")
+    ids = [hit.id for hit in Archive(tmp_path / "index").search(SearchRequest(q="Stokholtbuen")).results]
+    assert len(ids) == len(set(ids)), ids
+    assert summary.items == 10 and summary.meetings == 1
+    assert [entry["path"] for entry in summary.skipped] == ["corpus/ballerup/kopi-cp1252.txt"]
+
+
+@pytest.mark.xfail(strict=True, reason="indexer/build.py: a second file with the same meeting id replaces the first; the "
+                                       "next build re-adds the first (its path is no longer indexed) and so on: every "
+                                       "build re-parses and swaps them, and neither is reported")
+def test_same_meeting_in_two_files_is_stable_across_builds(tmp_path):
+    from indexer.build import build
+
+    corpus, copy = _same_document_twice(tmp_path)
+    build(corpus, tmp_path / "index")
+    shutil.move(copy, corpus / "ballerup" / copy.name)
+    build(corpus, tmp_path / "index")
+    third = build(corpus, tmp_path / "index")
+    assert (third.added, third.updated, third.removed) == (0, 0, 0)
+    assert any("kopi-cp1252.txt" in entry["path"] or "kopi-cp1252.txt" in entry["reason"] for entry in third.skipped)
 
 
 # --- readers on their own --------------------------------------------------------------------

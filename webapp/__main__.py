@@ -26,10 +26,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def warm_up(app) -> None:
+    """Open the index and run one search before serving, so the first visitor
+    does not wait for the lexicon, the facet table and the first postings."""
+    from indexer.search import IndexMissing, SearchRequest
+
+    from .archive_state import IndexUnavailable, get_archive
+
+    with app.app_context():
+        try:
+            get_archive().search(SearchRequest(q="kommune", per_page=1))
+        except (IndexMissing, IndexUnavailable):
+            pass  # pages explain that the index is not built yet
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(Path(args.index), corpus_dir=args.corpus)
+    warm_up(app)
     print(f"Rådsarkiv: http://{args.host}:{args.port}/ (indeks: {args.index})", file=sys.stderr)
     serve(app, host=args.host, port=args.port, threads=args.threads)
     return 0
