@@ -13,6 +13,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -69,12 +70,17 @@ def wait_for(port: int, path: str = "/api/search?q=", timeout: float = 60.0) -> 
 
 
 def start_server(args: list[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, *args, "--host", LOOPBACK, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
+    """Start a server; its output goes to a log file (an unread pipe would
+    fill up and stall the server mid-run)."""
+    log = Path(tempfile.gettempdir()) / f"raadsarkiv-server-{port}.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, *args, "--host", LOOPBACK, "--port", str(port)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+    process.log_path = log  # type: ignore[attr-defined]
     try:
         wait_for(port)
     except RuntimeError:
