@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import queue
+import tempfile
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -56,17 +57,23 @@ class BuildSummary:
 
 
 def open_or_create(index_dir: Path):
+    """The index at `index_dir`; an index written with another schema (an
+    older version of Rådsarkiv) is started afresh rather than left to fail
+    every build. Whoosh's create_in replaces it under the same atomic TOC."""
     index_dir.mkdir(parents=True, exist_ok=True)
+    schema = build_schema()
     if whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-    return whoosh_index.create_in(str(index_dir), build_schema(), indexname=INDEX_NAME)
+        ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        if sorted(ix.schema.names()) == sorted(schema.names()):
+            return ix
+    return whoosh_index.create_in(str(index_dir), schema, indexname=INDEX_NAME)
 
 
-def indexed_sources(ix) -> dict[str, str]:
-    """source path → sha256 of every document in the index (from meeting docs)."""
+def indexed_sources(ix) -> dict[str, tuple[str, str]]:
+    """source path → (sha256, meeting id) of every document in the index."""
     with ix.searcher() as searcher:
         return {
-            fields["source_path"]: fields.get("sha256", "")
+            fields["source_path"]: (fields.get("sha256", ""), fields.get("id", ""))
             for fields in searcher.documents(doctype="meeting")
         }
 
@@ -135,15 +142,17 @@ def build(
         for shown in plan.drop:
             _drop(writer, shown, plan.known, summary)
         progress = Progress(len(plan.changed))
+        changed = {shown for _, shown in plan.changed}
+        claimed = {mid: path for path, (_, mid) in plan.known.items() if path not in changed and path not in plan.gone}
         for path, shown in plan.changed:
             progress.step(path.name)
             if on_progress:
                 on_progress(shown)
-            _apply(writer, shown, try_parse(path, corpus), plan.known, summary)
+            _apply(writer, shown, try_parse(path, corpus), plan.known, claimed, summary)
         for gone in plan.gone:
             writer.delete_by_term("source_path", gone)
             summary.removed += 1
-        writer.commit()
+        writer.commit(optimize=_worth_compacting(ix))
     except BaseException:
         writer.cancel()
         raise
@@ -151,6 +160,14 @@ def build(
     summary.seconds = round(time.perf_counter() - started, 3)
     write_summary(index_dir, summary)
     return summary
+
+
+def _worth_compacting(ix) -> bool:
+    """Rewrite the index into one segment when updates have left more than a
+    quarter of its documents deleted (Whoosh's default merge keeps them)."""
+    with ix.reader() as reader:
+        stored, live = reader.doc_count_all(), reader.doc_count()
+    return stored > 0 and (stored - live) > stored // 4
 
 
 def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb: int, procs: int | None):
@@ -262,7 +279,7 @@ class LinkedMpWriter(MpWriter):
 @dataclass
 class Plan:
     generation: int
-    known: dict[str, str]  # indexed source path → sha256
+    known: dict[str, tuple[str, str]]  # indexed source path → (sha256, meeting id)
     changed: list[tuple[Path, str]] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)  # indexed files that became duplicates
     gone: list[str] = field(default_factory=list)  # indexed files no longer in the corpus
@@ -286,7 +303,7 @@ def _plan(ix, paths: list[Path], corpus: Path) -> Plan:
             continue
         if sha is not None:
             seen_hashes[sha] = shown
-        if sha is not None and plan.known.get(shown) == sha:
+        if sha is not None and plan.known.get(shown, ("", ""))[0] == sha:
             plan.unchanged += 1
             continue
         plan.changed.append((path, shown))
@@ -294,9 +311,15 @@ def _plan(ix, paths: list[Path], corpus: Path) -> Plan:
     return plan
 
 
-def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, str], summary: BuildSummary) -> None:
+def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, tuple[str, str]],
+           claimed: dict[str, str], summary: BuildSummary) -> None:
     if isinstance(result, IngestError):
         summary.skipped.append({"path": result.path, "reason": result.reason})
+        _drop(writer, shown, known, summary)
+        return
+    holder = claimed.setdefault(result.meeting.id, shown)
+    if holder != shown:  # the same meeting again (a re-encoded copy, a second export)
+        summary.skipped.append({"path": shown, "reason": f"same meeting as {holder} ({result.meeting.id})"})
         _drop(writer, shown, known, summary)
         return
     if shown in known:
@@ -307,7 +330,7 @@ def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, 
     add_meeting(writer, result)
 
 
-def _drop(writer, shown: str, known: dict[str, str], summary: BuildSummary) -> None:
+def _drop(writer, shown: str, known: dict[str, tuple[str, str]], summary: BuildSummary) -> None:
     """A file that no longer parses (or became a duplicate) leaves the index."""
     if shown in known:
         writer.delete_by_term("source_path", shown)
@@ -316,7 +339,6 @@ def _drop(writer, shown: str, known: dict[str, str], summary: BuildSummary) -> N
 
 def add_meeting(writer, ingested: Ingested) -> None:
     meeting = ingested.meeting
-    writer.delete_by_term("meeting_id", meeting.id)  # an id taken over by another file
     writer.add_document(**meeting_document(meeting))
     for item in meeting.items:
         writer.add_document(**item_document(item, meeting))
@@ -330,9 +352,10 @@ def _count(ix, summary: BuildSummary) -> None:
 
 def write_summary(index_dir: Path, summary: BuildSummary) -> None:
     target = index_dir / SUMMARY_FILE
-    temporary = target.with_suffix(".json.tmp")
-    temporary.write_text(summary.to_json(), encoding="utf-8")
-    os.replace(temporary, target)
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=index_dir, prefix=".summary-", suffix=".tmp", delete=False)
+    with handle:
+        handle.write(summary.to_json())
+    os.replace(handle.name, target)  # a unique name: builds finishing together never collide
 
 
 def read_summary(index_dir: Path) -> dict | None:

@@ -48,7 +48,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildBusy, build
+    from .build import BuildBusy, SubWriterFailed, build
 
     corpus, index = Path(args.corpus), Path(args.index)
     if not corpus.is_dir():
@@ -56,7 +56,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 2
     try:
         summary = build(corpus, index)
-    except BuildBusy as error:
+    except (BuildBusy, SubWriterFailed) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(

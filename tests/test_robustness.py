@@ -10,9 +10,12 @@ unreadable folder and the same document twice under different names.
 
 The build runs as `python -m indexer build` in a subprocess. Root reads any
 file whatever its mode, so when the tests run as root (as here and in CI) that
-subprocess drops its privileges to the `nobody` user (uid/gid 65534) and the
-unreadable file gives a real EACCES; the tree it reads is made world-readable
-for that, except for the unreadable file and folder.
+subprocess gives up the capabilities that let root ignore file modes
+(CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH; it stays uid 0, because this venv's
+interpreter lives under /root, which `nobody` cannot execute), or, where that
+is impossible, becomes `nobody` (uid/gid 65534). Either way the kernel answers
+EACCES for the mode-000 file and folder: no mock is involved. The tree is made
+world-readable (except those two) so that both ways work.
 
 Every bad file must be indexed correctly or be listed in the build summary
 (and in build-summary.json next to the index) with its path and a reason;
@@ -588,9 +591,6 @@ def _same_document_twice(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "corpus", copy
 
 
-@pytest.mark.xfail(strict=True, reason="indexer/build.py add_meeting: delete_by_term('meeting_id') does not see documents "
-                                       "added earlier in the same writer, so two files parsing to one meeting id are "
-                                       "both indexed: every item twice under one id, neither file reported")
 def test_same_document_re_encoded_under_another_name_is_indexed_once(tmp_path):
     from indexer.build import build
 
@@ -600,12 +600,10 @@ def test_same_document_re_encoded_under_another_name_is_indexed_once(tmp_path):
     ids = [hit.id for hit in Archive(tmp_path / "index").search(SearchRequest(q="Stokholtbuen")).results]
     assert len(ids) == len(set(ids)), ids
     assert summary.items == 10 and summary.meetings == 1
-    assert [entry["path"] for entry in summary.skipped] == ["corpus/ballerup/kopi-cp1252.txt"]
+    # exactly one of the two files is reported, as the same meeting as the other
+    assert len(summary.skipped) == 1 and "same meeting as" in summary.skipped[0]["reason"]
 
 
-@pytest.mark.xfail(strict=True, reason="indexer/build.py: a second file with the same meeting id replaces the first; the "
-                                       "next build re-adds the first (its path is no longer indexed) and so on: every "
-                                       "build re-parses and swaps them, and neither is reported")
 def test_same_meeting_in_two_files_is_stable_across_builds(tmp_path):
     from indexer.build import build
 
@@ -654,6 +652,55 @@ def test_binary_without_nul_bytes_is_not_text(tmp_path, data):
     path.write_bytes(data)
     with pytest.raises(ReadError, match="not valid text"):
         read_document(path)
+
+
+HTML_PAGE = ("<html><body><h1>REFERAT Socialudvalget d. 06-05-2025</h1><p>Økonomiudvalget behandlede forslaget "
+             "om et nyt plejecenter i Åbyhøj. Ærø og Brønshøj – “godkendt”.</p></body></html>")
+HTML_TEXT = ("REFERAT Socialudvalget d. 06-05-2025\n\nØkonomiudvalget behandlede forslaget om et nyt plejecenter "
+             "i Åbyhøj. Ærø og Brønshøj – “godkendt”.")
+
+
+@pytest.mark.parametrize("data", [
+    HTML_PAGE.encode("cp1252"),
+    HTML_PAGE.encode("utf-16"),
+    HTML_PAGE.encode("utf-16-le"),  # no BOM: came out with U+FFFD between all letters
+    HTML_PAGE.replace("<html>", '<html><head><meta charset="utf-8"></head>').encode("cp1252"),  # U+FFFD for æøå
+    HTML_PAGE.replace("<html>", '<html><head><meta charset="iso-8859-1"></head>').encode("utf-8"),
+    HTML_PAGE.replace("<html>", '<html><head><meta http-equiv="Content-Type" content="text/html; '
+                      'charset=windows-1252"></head>').encode("cp1252"),
+    HTML_PAGE.encode("utf-8") + b"\x00" * 64,  # NUL padding at the end
+], ids=["cp1252", "utf16-bom", "utf16le-no-bom", "cp1252-declared-utf8", "utf8-declared-latin1",
+        "http-equiv-cp1252", "nul-padding"])
+def test_html_in_any_encoding_reads_the_same(tmp_path, data):
+    from indexer.readers import read_document
+
+    path = tmp_path / "side.html"
+    path.write_bytes(data)
+    assert read_document(path).text == HTML_TEXT
+
+
+@pytest.mark.parametrize("data", [bytes(range(256)) * 10, random.Random(1).randbytes(5000)], ids=["all-bytes", "random"])
+def test_binary_named_html_is_rejected(tmp_path, data):
+    """It was parsed as a page and indexed as a note of garbage."""
+    from indexer.readers import ReadError, read_document
+
+    path = tmp_path / "skrald.html"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match="binary"):
+        read_document(path)
+
+
+def test_deeply_nested_html_is_reported_quickly(tmp_path):
+    """20,000 nested <div>s (100 kB): chrome stripping was quadratic (tag.decomposed
+    searched each tag's subtree); 100,000 levels ran for hours."""
+    from indexer.readers import ReadError, read_document
+
+    path = tmp_path / "dyb.html"
+    path.write_bytes(b"<html><body>" + b"<div>" * 20_000 + b"tekst" + b"</div>" * 20_000 + b"</body></html>")
+    started = time.perf_counter()
+    with pytest.raises(ReadError, match="too deeply nested"):
+        read_document(path)
+    assert time.perf_counter() - started < 5
 
 
 # --- a 30 MB document ------------------------------------------------------------------------------

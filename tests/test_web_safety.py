@@ -596,10 +596,11 @@ def raw_get(port: int, target: str, timeout: float = 10.0) -> tuple[int, bytes, 
 @pytest.fixture(scope="module")
 def server(site):
     port = free_port()
+    log = (site["root"] / "server.log").open("w+")  # a file, not a pipe nobody reads: it could fill and block
     process = subprocess.Popen(
         [sys.executable, "-m", "webapp", "--index", str(site["index"]), "--corpus", str(site["corpus"]),
          "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT, stdout=log, stderr=log, start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -610,13 +611,16 @@ def server(site):
             time.sleep(0.1)
     else:
         process.kill()
-        pytest.fail("python -m webapp did not answer: " + process.stderr.read().decode()[-2000:])
+        log.seek(0)
+        pytest.fail("python -m webapp did not answer: " + log.read()[-2000:])
     yield port
     process.send_signal(signal.SIGTERM)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+    log.close()
 
 
 def test_live_server_is_waitress_without_debugger(server):

@@ -33,6 +33,7 @@ is used.
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ from bs4.element import CData, Comment, Declaration, Doctype, NavigableString, P
 
 from ..repair import repair_text
 from . import ReadError
+from .txt import _bom_encoding, _looks_like_text, _utf16_without_bom, decode_bytes
 
 __all__ = ["extract_text", "html_to_text"]
 
@@ -122,12 +124,23 @@ def _is_chrome(tag: Tag) -> bool:
 
 
 def _strip_chrome(root: Tag) -> None:
-    """Remove chrome elements in place (outermost first; their subtrees go with them)."""
-    for tag in root.find_all(True):
-        if tag.decomposed:
-            continue
+    """Remove chrome elements in place (outermost first; their subtrees go with them).
+
+    One top-down pass that does not descend into what it removes. (Asking
+    each tag ``tag.decomposed`` instead made BeautifulSoup search the tag's
+    whole subtree for a child named "_decomposed": quadratic, and a 1 MB
+    page of nested <div>s took hours.)
+    """
+    doomed: list[Tag] = []
+    stack = [child for child in reversed(root.contents) if isinstance(child, Tag)]
+    while stack:
+        tag = stack.pop()
         if _is_chrome(tag):
-            tag.decompose()
+            doomed.append(tag)
+        else:
+            stack.extend(child for child in reversed(tag.contents) if isinstance(child, Tag))
+    for tag in doomed:
+        tag.decompose()
 
 
 def _mark_block_holders(root: Tag) -> set[int]:
@@ -275,6 +288,35 @@ class _Walker:
         first.text = lead + first.text
 
 
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# A page that declares Latin-1 (or ASCII) is read as cp1252, as browsers do.
+_AS_CP1252 = frozenset({"latin_1", "iso8859-1", "ascii", "cp1252"})
+
+
+def decode_html(data: bytes, path: Path) -> str:
+    """The page's text: a BOM or UTF-16 without one first, then the declared
+    charset if the bytes really are in it, else the plain-text reader's
+    evidence-first decoding (which also turns binary data away).
+
+    Left to BeautifulSoup, a BOM-less UTF-16 page came out with U+FFFD between
+    all letters, a cp1252 page declared as UTF-8 with U+FFFD for every æøå,
+    and binary data named .html was indexed as text.
+    """
+    if _bom_encoding(data) is None and _utf16_without_bom(data) is None:
+        data = data.rstrip(b"\x00")  # NUL padding some exporters leave at the end
+        declared = _META_CHARSET.search(data[:4096])
+        if declared is not None:
+            try:
+                encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+                text = data.decode("cp1252" if encoding in _AS_CP1252 else encoding)
+            except (LookupError, UnicodeDecodeError):
+                pass
+            else:
+                if "\x00" not in text and _looks_like_text(text):
+                    return text
+    return decode_bytes(data, path)
+
+
 def html_to_text(data: bytes | str) -> str:
     """Plain text of an HTML page, blocks separated by blank lines (not yet repaired)."""
     soup = BeautifulSoup(data, "lxml")
@@ -288,7 +330,7 @@ def html_to_text(data: bytes | str) -> str:
 def extract_text(data: bytes, path: Path) -> str:
     """Repaired text of an .html/.htm file; a page without text → ReadError."""
     try:
-        text = repair_text(html_to_text(data))
+        text = repair_text(html_to_text(decode_html(data, path)))
     except RecursionError:
         raise ReadError(path, "HTML is too deeply nested to read") from None
     if not text.strip():
