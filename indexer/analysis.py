@@ -495,18 +495,26 @@ class IdentifierTokenizer(Tokenizer):
             spans = _identifier_spans(value, expand=mode != "query")
         else:
             spans = [(value.strip().lower(), 0, len(value))]
-        for pos, (text, start, end) in enumerate(spans):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]  # type: ignore[attr-defined]  # set only on request, as Whoosh does
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
+        numbered = ((pos, text, start, end) for pos, (text, start, end) in enumerate(spans))
+        yield from _fill_tokens(token, numbered, value, keeporiginal, start_pos, start_char)
+
+
+def _fill_tokens(token: Token, spans: Iterable[tuple[int, str, int, int]], value: str, keeporiginal: bool,
+                 start_pos: int, start_char: int) -> Iterator[Token]:
+    """Yield one reused Token per (position, text, start, end) span, as Whoosh's
+    own tokenizers do: positions and offsets only when the token asks for them."""
+    for pos, text, start, end in spans:
+        token.text = text
+        token.boost = 1.0
+        token.stopped = False
+        if keeporiginal:
+            token.original = value[start:end]  # type: ignore[attr-defined]  # set only on request, as Whoosh does
+        if token.positions:
+            token.pos = start_pos + pos
+        if token.chars:
+            token.startchar = start_char + start
+            token.endchar = start_char + end
+        yield token
 
 
 class CompoundCandidateTokenizer(Tokenizer):
@@ -544,21 +552,12 @@ class CompoundCandidateTokenizer(Tokenizer):
             )
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, match in enumerate(self.words.expression.finditer(value)):
-            start, end = match.span()
-            if end - start < MIN_COMPOUND:
-                continue
-            token.text = match.group()
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = token.text  # type: ignore[attr-defined]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
+        long_words = (
+            (pos, match.group(), *match.span())
+            for pos, match in enumerate(self.words.expression.finditer(value))
+            if match.end() - match.start() >= MIN_COMPOUND
+        )
+        yield from _fill_tokens(token, long_words, value, keeporiginal, start_pos, start_char)
 
 
 # --- filters ------------------------------------------------------------------------------------
