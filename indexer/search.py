@@ -14,6 +14,7 @@ Whoosh does the analysis, the storage and phrase verification.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -57,6 +58,27 @@ class IndexMissing(RuntimeError):
 
 class SearchTimeout(RuntimeError):
     """A search ran past SEARCH_SECONDS."""
+
+
+def _fresh_on_stale(method):
+    """Retry once on the newest generation when the snapshot's files are gone.
+
+    A build's commit may merge segments and delete the files of the previous
+    generation; a request still on that generation's snapshot then meets a
+    missing file. The answer it wants is in the new generation."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (OSError, EOFError, KeyError, ValueError, IndexError):
+            if self._snapshot is not None and self._snapshot.generation == self.ix.latest_generation():
+                raise  # not stale: a real error
+            with self._lock:
+                self._checked = 0.0
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def fold(text: str) -> str:
@@ -293,6 +315,7 @@ class Archive:
 
     # search -------------------------------------------------------------------------
 
+    @_fresh_on_stale
     def search(self, request: SearchRequest) -> SearchResponse:
         """Answer one search; identical requests on the same index generation
         are served from a small LRU cache (popular searches repeat)."""
@@ -521,12 +544,15 @@ class Archive:
             fields = snapshot.searcher.stored_fields(docnum)
         return unpack(fields["record"]) if fields.get("doctype") == doctype else None
 
+    @_fresh_on_stale
     def item(self, item_id: str) -> dict[str, Any] | None:
         return self._record("item", item_id)
 
+    @_fresh_on_stale
     def meeting(self, meeting_id: str) -> dict[str, Any] | None:
         return self._record("meeting", meeting_id)
 
+    @_fresh_on_stale
     def items_of_meeting(self, meeting_id: str) -> list[dict[str, Any]]:
         snapshot = self.current()
         with snapshot.lock:
@@ -551,6 +577,7 @@ class Archive:
     def facet_universe(self, key: str) -> Counter:
         return self.current().universe(key)
 
+    @_fresh_on_stale
     def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
         """Items with one facet value, newest first."""
         snapshot = self.current()
@@ -559,6 +586,7 @@ class Archive:
         with snapshot.lock:
             return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
+    @_fresh_on_stale
     def items_mentioning(self, text: str, limit: int = 200) -> list[dict[str, Any]]:
         """Items whose identifiers (case numbers, §, years) include all of `text`'s."""
         snapshot = self.current()
@@ -575,6 +603,7 @@ class Archive:
         with snapshot.lock:
             return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
+    @_fresh_on_stale
     def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
         """The archived item a reference such as "Socialudvalget den 7. maj 2024
         punkt 4" points at, if that meeting is in the archive."""
