@@ -17,7 +17,7 @@ import queue
 import tempfile
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -364,11 +364,3 @@ def read_summary(index_dir: Path) -> dict | None:
     except (OSError, ValueError):
         return None
 
-
-def build_from_records(index_dir: Path, meetings: Iterable[Ingested]) -> None:
-    """Index already-parsed records (used by the benchmark to time the index alone)."""
-    ix = open_or_create(index_dir)
-    writer = ix.writer(limitmb=256)
-    for ingested in meetings:
-        add_meeting(writer, ingested)
-    writer.commit()

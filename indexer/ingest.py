@@ -60,19 +60,20 @@ def discover(root: Path) -> Iterator[Path]:
     failed: list[OSError] = []
     for folder, dirs, files in os.walk(root, followlinks=False, onerror=failed.append):
         while failed:
-            error = failed.pop()
-            unreadable = UnreadableFolder(error.filename or folder)
-            unreadable.reason = f"folder is unreadable: {(error.strerror or str(error)).lower()}"
-            yield unreadable
+            yield _unreadable(failed.pop(), folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or name in METADATA_FILES:
                 continue
             yield Path(folder) / name
     for error in failed:
-        unreadable = UnreadableFolder(error.filename or root)
-        unreadable.reason = f"folder is unreadable: {(error.strerror or str(error)).lower()}"
-        yield unreadable
+        yield _unreadable(error, root)
+
+
+def _unreadable(error: OSError, fallback: Path | str) -> UnreadableFolder:
+    folder = UnreadableFolder(error.filename or fallback)
+    folder.reason = f"folder is unreadable: {(error.strerror or str(error)).lower()}"
+    return folder
 
 
 def display_path(path: Path, corpus: Path | None = None) -> str:

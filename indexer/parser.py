@@ -131,7 +131,7 @@ def item_style(line: str) -> int | None:
 def is_section_heading(line: str) -> bool:
     if len(line) > 90:
         return False
-    return heading_key(line) in SECTION_HEADINGS or bool(DECISION_HEADING.match(line) and "beslutning" in line.casefold()[:60] and len(line) < 90 and _decision_heading_ok(line))
+    return heading_key(line) in SECTION_HEADINGS or _decision_heading_ok(line)
 
 
 def _decision_heading_ok(line: str) -> bool:
@@ -220,7 +220,7 @@ def parse_text(
         source=source,
     )
     meeting.id = _meeting_id(meeting, stem)
-    meeting.truncated = _looks_truncated(raw_items, toc, text)
+    meeting.truncated = _looks_truncated(raw_items, toc)
     if meeting.truncated:
         _restore_cut_title(raw_items, toc)
     seen_numbers: dict[int, int] = {}
@@ -469,7 +469,7 @@ def _cut_title(items: list[RawItem], toc: list[str]) -> str | None:
     return None
 
 
-def _looks_truncated(items: list[RawItem], toc: list[str], text: str) -> bool:
+def _looks_truncated(items: list[RawItem], toc: list[str]) -> bool:
     return bool(toc) and (len(items) < len(toc) or _cut_title(items, toc) is not None)
 
 

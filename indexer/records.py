@@ -163,35 +163,3 @@ class Meeting:
             "truncated": self.truncated,
         }
 
-
-def meeting_from_dict(data: dict[str, Any]) -> Meeting:
-    """Rebuild a Meeting from its JSON form (the index stores records as JSON)."""
-    items = []
-    for raw in data.get("items", []):
-        raw = dict(raw)
-        votes = raw.pop("votes", None)
-        item = Item(
-            **{
-                **raw,
-                "sections": [Section(**s) for s in raw.get("sections", [])],
-                "attachments": [Attachment(**a) for a in raw.get("attachments", [])],
-                "prior_treatments": [Treatment(**t) for t in raw.get("prior_treatments", [])],
-                "treatment_path": [PathStep(**p) for p in raw.get("treatment_path", [])],
-            }
-        )
-        if votes:
-            item.votes = Votes(
-                for_=votes.get("for", []),
-                against=votes.get("against", []),
-                abstained=votes.get("abstained", []),
-                counts=votes.get("counts", {}),
-            )
-        items.append(item)
-    meta = {k: v for k, v in data.items() if k not in ("items", "participants", "source")}
-    source = data.get("source")
-    return Meeting(
-        **meta,
-        participants=[Participant(**p) for p in data.get("participants", [])],
-        source=Source(**source) if source else None,
-        items=items,
-    )

@@ -34,6 +34,19 @@ def corpus_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+@pytest.fixture(scope="module")
+def app(corpus_index, corpus_dir):
+    """The web app on the corpus index (the API and page tests share it)."""
+    from webapp import create_app
+
+    return create_app(corpus_index, testing=True, corpus_dir=corpus_dir)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
 @pytest.fixture(scope="session")
 def archive(corpus_index):
     from indexer.search import Archive

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from webapp import create_app
 
 STOKHOLTBUEN_ITEM = "ballerup-socialudvalget-2025-05-06-referat-4"
 SOCIAL_MEETING = "ballerup-socialudvalget-2025-05-06-referat"
 STOKHOLTBUEN_CASE = "00.01.10-P35-3-24"
 SHARED_CASE = "00.22.00-A26-1-24"
 HIT_KEYS = {"id", "title", "council", "municipality", "date", "number", "case_number", "kind", "url", "snippet"}
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index: Path, corpus_dir: Path):
-    return create_app(corpus_index, testing=True, corpus_dir=corpus_dir)
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
 
 
 def get_json(client, url: str, status: int = 200) -> dict:

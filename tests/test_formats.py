@@ -3,7 +3,6 @@ parser (the files are read from ../shared/formats, never copied in)."""
 
 from __future__ import annotations
 
-import pytest
 
 from indexer.ingest import parse_file
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from indexer.build import build
-from indexer.ingest import ingest, Ingested
+from indexer.ingest import Ingested, ingest
 from indexer.search import Archive, SearchRequest
 
 SOCIAL = "ballerup-socialudvalget-2025-05-06-referat"

@@ -11,7 +11,6 @@ import csv
 import io
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -26,16 +25,6 @@ STOKHOLTBUEN_ITEM = "ballerup-socialudvalget-2025-05-06-referat-4"
 VOTE_ITEM = "ballerup-socialudvalget-2025-05-06-referat-6"
 SOCIAL_MEETING = "ballerup-socialudvalget-2025-05-06-referat"
 STOKHOLTBUEN_CASE = "00.01.10-P35-3-24"
-
-
-@pytest.fixture(scope="module")
-def app(corpus_index: Path, corpus_dir: Path):
-    return create_app(corpus_index, testing=True, corpus_dir=corpus_dir)
-
-
-@pytest.fixture()
-def client(app):
-    return app.test_client()
 
 
 # --- a tiny HTML reader ------------------------------------------------------------------
