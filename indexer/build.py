@@ -27,6 +27,7 @@ from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
 from .ingest import IngestError, Ingested, discover, display_path, try_parse
+from .report import Coverage
 from .schema import build_schema, item_document, meeting_document
 
 SUMMARY_FILE = "build-summary.json"
@@ -51,6 +52,8 @@ class BuildSummary:
     unchanged: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    # what the parser understood of the files this build read (indexer/report.py)
+    coverage: dict[str, object] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -144,11 +147,18 @@ def build(
         progress = Progress(len(plan.changed))
         changed = {shown for _, shown in plan.changed}
         claimed = {mid: path for path, (_, mid) in plan.known.items() if path not in changed and path not in plan.gone}
+        coverage = Coverage()
         for path, shown in plan.changed:
             progress.step(path.name)
             if on_progress:
                 on_progress(shown)
-            _apply(writer, shown, try_parse(path, corpus), plan.known, claimed, summary)
+            result = try_parse(path, corpus)
+            if isinstance(result, IngestError):
+                coverage.add_failure()
+            else:
+                coverage.add(result.meeting)
+            _apply(writer, shown, result, plan.known, claimed, summary)
+        summary.coverage = coverage.to_dict()
         for gone in plan.gone:
             writer.delete_by_term("source_path", gone)
             summary.removed += 1

@@ -25,6 +25,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     if not target.exists():
         print(f"{target}: no such file or folder", file=sys.stderr)
         return 2
+    if args.report:
+        args.check = True
     if not args.check:
         if target.is_dir():
             print(f"{target}: is a folder; use `parse --check {target}` to check every file in it", file=sys.stderr)
@@ -35,20 +37,35 @@ def cmd_parse(args: argparse.Namespace) -> int:
             return 1
         _print_json(result.meeting.to_dict())
         return 0
+    from .report import Coverage
+
     failures = 0
+    total = Coverage()
     for path in discover(target):
         result = try_parse(path, target)
         if isinstance(result, IngestError):
             failures += 1
+            total.add_failure()
             print(f"FEJL {result.path}: {result.reason}")
+            continue
+        meeting = result.meeting
+        if args.report:
+            one = Coverage()
+            one.add(meeting)
+            total.merge(one)
+            print(f"ok   {result.path}: {meeting.kind} {meeting.council or '-'} {meeting.date or '-'} · {one.line()}")
         else:
-            meeting = result.meeting
             print(f"ok   {result.path}: {meeting.kind} {meeting.council or '-'} {meeting.date or '-'}, {len(meeting.items)} punkter")
+    if args.report:
+        print(f"I alt {total.files} filer · {total.line()}")
+        if args.json:
+            _print_json(total.to_dict())
     return 1 if failures else 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import BuildBusy, SubWriterFailed, build
+    from .report import Coverage
 
     corpus, index = Path(args.corpus), Path(args.index)
     if not corpus.is_dir():
@@ -66,6 +83,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     for skipped in summary.skipped:
         print(f"  sprunget over: {skipped['path']}: {skipped['reason']}")
+    if summary.coverage.get("files"):
+        print(f"  forstået i de læste filer: {Coverage(**{k: v for k, v in summary.coverage.items() if k != 'shares'}).line()}")
     return 0
 
 
@@ -104,6 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse = sub.add_parser("parse", help="parse one document to JSON, or --check every file below a folder")
     parse.add_argument("path")
     parse.add_argument("--check", action="store_true", help="one line per file: ok, or the error and its reason")
+    parse.add_argument("--report", action="store_true",
+                       help="like --check, with the share of meetings and items that got each field, per file and in total")
+    parse.add_argument("--json", action="store_true", help="with --report: the totals as JSON as well")
     parse.set_defaults(func=cmd_parse)
 
     build = sub.add_parser("build", help="build or update the index from a corpus folder")

@@ -97,6 +97,49 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}" if hour < 24 and minute < 60 else None
 
 
+CLOCK = re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?::[0-5]\d)?(?![\d.:])")
+
+
+def parse_clock(text: str) -> str | None:
+    """A bare wall-clock time as labelled header fields write it ("03-11-2015 16:30:00"),
+    read after the date is taken out so "29.01" of a date is never a time."""
+    match = CLOCK.search(ANY_DATE.sub(" ", text))
+    return f"{int(match['h']):02d}:{match['m']}" if match else None
+
+
+_VOWELS = "aeiouyæøå"
+
+
+def restore_danish_letters(text: str) -> str:
+    """ "byraadet" → "byrådet", "skole boerne og ungeudvalget" → "skole børne og ungeudvalget":
+    the letters that file names spell out. "oe"/"ae" only between consonants
+    (or at a word start), so "socioekonomisk" keeps its "oe"."""
+    text = text.replace("aa", "å").replace("Aa", "Å")
+
+    def swap(match: re.Match[str]) -> str:
+        before = text[match.start() - 1] if match.start() else " "
+        after = text[match.end()] if match.end() < len(text) else " "
+        if before.lower() in _VOWELS or after.lower() in _VOWELS:
+            return match.group()
+        return {"oe": "ø", "ae": "æ", "Oe": "Ø", "Ae": "Æ"}[match.group()]
+
+    return re.sub(r"[OoAa]e", swap, text)
+
+
+_DEFINITE = re.compile(r"(udvalg|råd|bestyrelse|forum|nævn|magistrat|repræsentation)(?:et|en|ets|ens|s)?\b")
+
+
+def council_key(name: str | None) -> str:
+    """One key for the ways a body is written: "Byrådet", "Byråd", "byraadet",
+    "Byråd 2022-2025" and "Klima-, Teknik- og Miljøudvalget" vs "… udvalg"."""
+    if not name:
+        return ""
+    key = name.casefold().replace("aa", "å").replace("ae", "æ").replace("oe", "ø")
+    key = re.sub(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b", " ", key)
+    key = _DEFINITE.sub(r"\1", key)
+    return re.sub(r"[^a-zæøå0-9]+", "", key)
+
+
 def find_case_number(text: str) -> str | None:
     """A case number as the municipality writes it, KLE style preferred."""
     label = CASE_LABEL.match(text.strip())
@@ -170,38 +213,84 @@ VOTE_LINE = re.compile(
     re.IGNORECASE,
 )
 NAME_WITH_PARTY = re.compile(r"([A-ZÆØÅ][^,():]*?)\s*\(([^()]{1,40})\)")
+# "(Ø) og (F) stemte imod indstillingen.", "Liselott Blixt (UP) stemte for",
+# "(F) undlod at stemme.", "(C) undlod at tage stilling til sagen."
+VOTED = re.compile(
+    r"^(?P<names>(?:\([^()]{1,20}\)|[A-ZÆØÅ])[^.;:]{0,200}?)\s+(?:stemte\s+(?P<dir>imod|for)\b|(?P<abstain>undlod\s+at\s+(?:stemme|tage\s+stilling)))",
+)
+# "Med stemmerne 11 for og 8 imod …", "med 19 stemmer for og 1 imod, 2 undlod"
+VOTE_COUNTS = re.compile(
+    r"\bmed\s+(?:stemmerne\s+|stemmer\s+)?(?P<for>\d{1,3})\s+(?:stemmer\s+)?for\s*(?:,|og)\s*(?P<against>\d{1,3})\s+imod"
+    r"(?:\s*(?:,|og)\s*(?P<abstained>\d{1,3})\s+(?:undlod|hverken))?",
+    re.I,
+)
+
+
+VOTE_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ(])")
 
 
 def _vote_names(text: str) -> list[str]:
-    """Names as written; tolerant of missing commas between "Name (A) Name (B)"."""
-    found = [f"{n.strip()} ({p.strip()})" for n, p in NAME_WITH_PARTY.findall(text)]
-    if found:
-        return found
-    return [part.strip(" .") for part in re.split(r",|\bog\b", text) if part.strip(" .")]
+    """Names and parties as written: "(V), (A) og Liselott Blixt (UP)" → "(V)", "(A)",
+    "Liselott Blixt (UP)"; tolerant of missing commas between "Name (A) Name (B)"."""
+    names: list[str] = []
+    for part in split_top_level(text.strip().rstrip(".")):
+        for piece in re.split(r"\s+og\s+", part):
+            piece = piece.strip(" .")
+            if not piece:
+                continue
+            several = [f"{n.strip()} ({p.strip()})" for n, p in NAME_WITH_PARTY.findall(piece)]
+            names.extend(several if len(several) > 1 else [piece])
+    return names
+
+
+def _valid_voters(names: list[str]) -> bool:
+    return bool(names) and all(len(n) <= 60 and (n.startswith("(") or n[:1].isupper()) for n in names)
 
 
 def parse_votes(text: str) -> Votes | None:
+    """Votes as minutes write them: "For stemte: 3, A (A) og B (V)", "Imod stemte (Ø) og (F).",
+    "(Ø) og (F) stemte imod indstillingen.", "(F) undlod at stemme.",
+    "Med stemmerne 11 for og 8 imod …"."""
     votes = Votes()
     for line in text.splitlines():
-        match = VOTE_LINE.match(line.strip())
-        if not match:
+        line = line.strip()
+        match = VOTE_LINE.match(line)
+        if match:
+            label = match["label"].lower()
+            key = "for" if label.startswith("for") else "against" if label.startswith("imod") else "abstained"
+            names = _vote_names(match["names"])
+            getattr(votes, "for_" if key == "for" else key).extend(names)
+            votes.counts[key] = int(match["count"]) if match["count"] else len(names)
             continue
-        label = match["label"].lower()
-        key = "for" if label.startswith("for") else "against" if label.startswith("imod") else "abstained"
-        names = _vote_names(match["names"])
-        getattr(votes, "for_" if key == "for" else key).extend(names)
-        votes.counts[key] = int(match["count"]) if match["count"] else len(names)
+        for sentence in VOTE_SENTENCE.split(line):
+            voted = VOTED.match(sentence.strip())
+            names = _vote_names(voted["names"]) if voted else []
+            if voted and _valid_voters(names):
+                key = "abstained" if voted["abstain"] else "for" if voted["dir"] == "for" else "against"
+                target = votes.for_ if key == "for" else getattr(votes, key)
+                target.extend(n for n in names if n not in target)
+                votes.counts[key] = len(target)
+        counted = VOTE_COUNTS.search(line)
+        if counted:
+            votes.counts["for"] = int(counted["for"])
+            votes.counts["against"] = int(counted["against"])
+            if counted["abstained"]:
+                votes.counts["abstained"] = int(counted["abstained"])
     return votes if votes.counts else None
 
 
 # --- decisions -------------------------------------------------------------
 
 DECISION_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    ("udsat", re.compile(r"\budsat(?:te|tes)?\b|\budsættes\b", re.I)),
-    ("afvist", re.compile(r"\bafvist|\bafvises\b|\bikke\s+godkendt|\bforkastet|\bikke\s+vedtaget", re.I)),
+    ("udsat", re.compile(r"\budsat(?:te|tes)?\b|\budsættes\b|\bsendes\s+(?:tilbage|retur)\b|\bsendt\s+(?:tilbage|retur)\b"
+                         r"|\bgenoptages\b|\bønsker\s+sagen\s+genoptaget\b", re.I)),
+    ("afvist", re.compile(r"\bafvist|\bafvises\b|\bikke\s+godkendt|\bforkastet|\bikke\s+vedtaget"
+                          r"|\bkan\s+ikke\s+(?:godkende|anbefale|tiltræde|følge)\b", re.I)),
     ("oversendt", re.compile(r"\boversend(?:t|es)\b|\bsendes\s+videre\b", re.I)),
-    ("taget til efterretning", re.compile(r"\btaget\s+til\s+efterretning|\btages\s+til\s+efterretning|\bte\s+til\s+efterretning", re.I)),
-    ("anbefales", re.compile(r"\banbefal(?:es|et|ede)\b|\bkan\s+anbefale|\bindstilles\s+til\s+(?:godkendelse|vedtagelse)", re.I)),
+    ("taget til efterretning", re.compile(
+        r"\btaget\s+til\s+efterretning|\btages\s+til\s+efterretning|\bte\s+til\s+efterretning"
+        r"|\btil\s+efter\w{0,6}retning\b|\bblev\s+orienteret\b|\borienterede\b", re.I)),
+    ("anbefales", re.compile(r"\banbefal(?:es|et|ede|er)\b|\bkan\s+anbefale|\bindstilles\s+til\s+(?:godkendelse|vedtagelse)", re.I)),
     ("godkendt", re.compile(r"\bgodkend(?:t|te|es)\b|\bvedtaget\b|\bbevilget\b|\btiltrådt\b|\btiltrædes\b", re.I)),
     ("ingen bemærkninger", re.compile(r"\bingen\s+bemærkninger\b", re.I)),
     ("drøftet", re.compile(r"\bdrøftet\b|\bdrøftede\b|\bdrøftes\b", re.I)),
@@ -225,17 +314,49 @@ def classify_decision(text: str | None) -> str | None:
 
 # --- absences --------------------------------------------------------------
 
-AFBUD_LINE = re.compile(r"^(?:Afbud|Fraværende|Forfald)\s*(?:fra)?\s*[:.]?\s+(?P<names>.+)$", re.I | re.S)
+AFBUD_LINE = re.compile(
+    r"^(?:Afbud|Fraværende|Forfald|Fravær|Ikke\s+til\s+stede|Ikke\s+tilstede|Deltog\s+ikke)\s*(?:fra)?\s*[:.]?\s+(?P<names>.+)$",
+    re.I | re.S,
+)
 FOLLOWING_ABSENT = re.compile(r"^Følgende\s+deltog\s+ikke\s+i\s+(?:behandlingen\s+af\s+punktet|sagens\s+behandling)\s*:?\s*(?P<names>.*)$", re.I | re.S)
 NOT_PARTICIPATING = re.compile(
     r"(?P<names>[A-ZÆØÅ][\w .,()-æøåÆØÅ]*?)\s+deltog\s+ikke\s+i\s+(?:sagens|punktets)\s+behandling",
     re.S,
 )
+# "Martin Bech og Bettina Bøcker Kjeldsen var fraværende.", "X havde meldt afbud",
+# "Der er afbud fra X, Y og Z.", "X deltog ikke i mødet."
+NAMES_THEN_ABSENT = re.compile(
+    r"^(?P<names>[A-ZÆØÅ][^:;]{1,300}?)\s+(?:var|er)\s+(?:fraværende|ikke\s+til\s+stede|fraværende\s+med\s+afbud)"
+    r"|^(?P<names2>[A-ZÆØÅ][^:;]{1,300}?)\s+(?:havde\s+)?(?:meldt\s+)?afbud\b"
+    r"|^(?P<names3>[A-ZÆØÅ][^:;]{1,300}?)\s+deltog\s+ikke(?:\s+i\s+mødet|\s+i\s+behandlingen(?:\s+af\s+(?:punktet|sagen))?|\s+under\s+(?:punktet|behandlingen))?\s*[.]?$"
+    r"|^(?:Der\s+(?:er|var)\s+)?(?:meldt\s+)?afbud\s+fra\s+(?P<names4>[A-ZÆØÅ][^:;]{1,300}?)(?:\s+pga\.?.*)?$",
+)
+# Every absence wording holds one of these; the patterns run only where one does.
+ABSENCE_HINT = re.compile(r"afbud|fravær|forfald|deltog|til\s*stede", re.I)
+_NAME = re.compile(r"^[A-ZÆØÅ][\w'.-]*(?:\s+(?:[A-ZÆØÅ][\w'.-]*|af|von|van|de|la|du))*\.?$")
+
+
+def absence_names(text: str) -> list[str]:
+    """The names of a bare list ("Martin Bech, Bettina Bøcker Kjeldsen og Niels
+    Vestergaard Salling."), each one to five capitalised words with an optional
+    "(party)"; [] when any part is not a name, so prose never becomes names."""
+    flat = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    parts = [p for part in split_top_level(flat) for p in re.split(r"\s+og\s+", part)]
+    names: list[str] = []
+    for part in parts:
+        person = parse_participant(part)
+        if person is None or not _NAME.match(person.name) or len(person.name.split()) > 5:
+            return []
+        names.append(person.name)
+    return names
 
 
 def parse_absence(paragraph: str) -> list[str] | None:
-    """Names from "Afbud X (…), Y (…)" or "X deltog ikke i sagens behandling";
-    None when the paragraph is not an absence note."""
+    """Names from "Afbud X (…), Y (…)", "Ikke til stede: X", "X og Y var fraværende",
+    "Der er afbud fra X" or "X deltog ikke i sagens behandling"; None when the
+    paragraph is not an absence note."""
+    if not ABSENCE_HINT.search(paragraph):
+        return None
     flat = re.sub(r"\s+", " ", paragraph).strip()
     following = FOLLOWING_ABSENT.match(flat)
     if following:
@@ -247,7 +368,32 @@ def parse_absence(paragraph: str) -> list[str] | None:
     if match:
         raw = re.split(r"\s+og\s+", match["names"])
         return [n for part in raw for n in names_of(part)]
+    match = NAMES_THEN_ABSENT.match(flat)
+    if match:
+        names = absence_names(match["names"] or match["names2"] or match["names3"] or match["names4"])
+        return names or None
     return None
+
+
+def body_list(text: str) -> list[str]:
+    """The bodies of a "Sagsprocedure": "Klima-, Teknik- og Miljøudvalget, Økonomiudvalget
+    og Byrådet." → three bodies; a hyphen before "," or "og" continues a name."""
+    flat = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    pieces = re.split(r"(,\s*|\s+og\s+)", flat)
+    bodies: list[str] = []
+    current = ""
+    for index in range(0, len(pieces), 2):
+        piece = pieces[index]
+        separator = pieces[index - 1] if index else ""
+        if current and current.rstrip().endswith("-"):
+            current += separator + piece
+        else:
+            if current:
+                bodies.append(current.strip())
+            current = piece
+    if current:
+        bodies.append(current.strip())
+    return [b for b in bodies if b and len(b) <= 90 and b[:1].isupper()]
 
 
 # --- treatments --------------------------------------------------------------
@@ -278,23 +424,85 @@ def parse_treatment_line(line: str, context: str | None, source: str) -> Treatme
 
 
 LABELLED = re.compile(r"^(?P<label>Udvalg|Dato|Punktnummer|Punkt nr\.?|Mødedato)\s*:\s*(?P<value>.*)$", re.I)
+# "17-01-2022 Klima-, Teknik- og Miljøudvalget", "11/08/2025 Sundheds- og Omsorgsudvalget Godkendt."
+DATED_BODY = re.compile(
+    r"^(?P<date>\d{1,2}[.\-/]\d{1,2}[.\-/](?:19|20)\d\d|(?:19|20)\d\d-\d\d-\d\d)\s+(?P<rest>[A-ZÆØÅ].*)$"
+)
+_TRAILING_PERIOD = re.compile(r"\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?$")
+NOT_RELEASED = re.compile(r"^beslutning\s+(?:er\s+)?ikke\s+frigivet\.?$", re.I)
+
+
+def _dated_body(line: str, context: str | None) -> tuple[str, str, str] | None:
+    """(date, body, text after the body) of a Sagens forløb entry heading; the
+    body ends at its council word ("…udvalget", "Byråd 2022"), the rest is its decision."""
+    match = DATED_BODY.match(line)
+    if not match:
+        return None
+    when = parse_date(match["date"], context)
+    council = COUNCIL_WORD.search(match["rest"])
+    if not when or not council or council.start() > 60:
+        return None
+    body = match["rest"][: council.end()]
+    rest = match["rest"][council.end():]
+    period = re.match(r"\s+(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?(?=\s|$)", rest)
+    if period:
+        rest = rest[period.end():]
+    return when, body.strip(), rest.strip(" .:-–") and rest.strip()
+
+
+# A dated entry run on after the previous entry's last line ("Afbud: Heidi Serny
+# Jacobsen 16-08-2022 Skole-, Børne- og Ungeudvalget") when a page put no break
+# between them; a date after "den", "fra", "til" … is part of a sentence.
+_RUN_ON_ENTRY = re.compile(
+    r"(?<!\bden)(?<!\bd\.)(?<!\bfra)(?<!\btil)(?<!\baf)(?<!\bi)(?<!\bpr\.)(?<!\bmed)\s+"
+    r"(?=\d{1,2}[.\-/]\d{1,2}[.\-/](?:19|20)\d\d\s+[A-ZÆØÅ])"
+)
+
+
+def _split_dated_entries(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        parts = _RUN_ON_ENTRY.split(line)
+        if len(parts) > 1 and all(_dated_body(part.strip(), None) for part in parts[1:]):
+            out.extend(parts)
+        else:
+            out.append(line)
+    return out
+
+
+def _decision_of(notes: list[str]) -> str | None:
+    kept = [n for n in notes if n and not NOT_RELEASED.match(n) and parse_absence(n) is None]
+    return "\n".join(kept) or None
 
 
 def parse_treatment_lines(lines: list[str], context: str | None, source: str) -> list[Treatment]:
-    """Treatments listed one per line ("Socialudvalget den 7. maj 2024 punkt 4")
-    or as labelled groups ("Udvalg: Magistraten" / "Dato: 02-09-2025" /
-    "Punktnummer: 3", followed by that body's decision text)."""
+    """Treatments listed one per line ("Socialudvalget den 7. maj 2024 punkt 4"),
+    as labelled groups ("Udvalg: Magistraten" / "Dato: 02-09-2025" /
+    "Punktnummer: 3", followed by that body's decision text) or as dated
+    groups ("17-01-2022 Klima-, Teknik- og Miljøudvalget" followed by its
+    decision, FirstAgenda's "Sagens forløb"). Notes are kept whole."""
     found: list[Treatment] = []
     current: Treatment | None = None
     notes: list[str] = []
 
     def close() -> None:
         if current is not None:
-            current.note = " ".join(notes)[:300] or None
+            current.note = " ".join(notes) or None
+            if current.decision is None and notes:
+                current.decision = _decision_of(notes)
+                current.decision_kind = classify_decision(current.decision) if current.decision else None
             found.append(current)
 
-    for raw in lines:
+    for raw in _split_dated_entries(lines):
         line = raw.strip()
+        dated = _dated_body(line, context)
+        if dated:
+            close()
+            when, body, rest = dated
+            current, notes = Treatment(council=body, date=when, item=None, source=source), []
+            if rest:
+                notes.append(rest)
+            continue
         labelled = LABELLED.match(line)
         if labelled:
             label, value = labelled["label"].lower(), labelled["value"].strip()

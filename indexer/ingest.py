@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .institutions import GAZETTEER_FILE, gazetteer_for
-from .parser import ParseError, parse_text
+from .parser import ParseError, parse_source
 from .readers import ReadError, read_document
 from .records import Meeting, Source
 
@@ -108,8 +108,8 @@ def parse_file(path: Path, corpus: Path | None = None) -> Ingested:
     source_text = read_document(path)
     folder = municipality_folder(path, corpus)
     shown = display_path(path, corpus)
-    meeting = parse_text(
-        source_text.text,
+    meeting = parse_source(
+        source_text,
         municipality=municipality_name(folder.resolve().name),
         source=Source(path=shown, sha256=source_text.sha256, format=source_text.format),
         gazetteer=gazetteer_for(folder.resolve()),

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from . import extract
 from .institutions import Gazetteer, find_institutions
-from .records import Attachment, Item, Meeting, Participant, Section, Source, Treatment
+from .readers import Block, DeclaredItem, DeclaredMeeting, SourceText
+from .records import Attachment, Item, Meeting, Participant, PathStep, Section, Source, Treatment
 
 
 class ParseError(Exception):
@@ -29,6 +30,20 @@ class ParseError(Exception):
 class Line:
     text: str
     block_start: bool  # preceded by a blank line (or the start of the text)
+    heading: bool = False  # the source itself marks it as a heading (an HTML <h3>)
+
+
+# Page furniture that web pages of minutes carry as text: cookie notices,
+# "back to top" links, download and share widgets (Brønderslev's pages).
+CHROME_LINE = re.compile(
+    r"^(?:til\s+toppen|tilbage\s+til\s+toppen|til\s+top|gå\s+til\s+(?:hoved)?indhold|spring\s+til\s+(?:hoved)?indhold"
+    r"|udskriv(?:\s+siden)?|print|del\s+(?:på|siden)\b.*|hent\s+(?:som\s+)?pdf|download(?:\s+som\s+pdf)?"
+    r"|(?=.*\bcookie)(?=.*\b(?:accepter|samtykke|politik|nej\s+tak|bruger\s+cookies))[^\n]{0,400})$",
+    re.I,
+)
+# "Indholdsfortegnelse1. Fraværende", "10. Eventuelt1. Orientering …": a heading
+# glued to the next item heading when a page lost the break between them.
+GLUED_ITEM = re.compile(r"^(?P<left>.*?[a-zæøå])(?P<right>\d{1,3}\.\s*[A-ZÆØÅ].*)$")
 
 
 def to_lines(text: str) -> list[Line]:
@@ -39,9 +54,24 @@ def to_lines(text: str) -> list[Line]:
         if not stripped:
             blank = True
             continue
-        lines.append(Line(stripped, blank))
+        if CHROME_LINE.match(stripped):
+            blank = True
+            continue
+        for index, part in enumerate(_unglue(stripped)):
+            lines.append(Line(part, blank or index > 0))
         blank = False
     return lines
+
+
+def _unglue(text: str) -> list[str]:
+    """Split a heading glued to the next numbered heading; other lines stay whole."""
+    match = GLUED_ITEM.match(text)
+    if not match:
+        return [text]
+    left = match["left"].strip()
+    if TOC_HEADING.match(left) or heading_key(left) in SECTION_HEADINGS or re.match(r"^\d{1,3}\.\s+\S", left):
+        return [left, match["right"].strip()]
+    return [text]
 
 
 # --- patterns ---------------------------------------------------------------
@@ -53,26 +83,34 @@ TITLE_LINE = re.compile(
 )
 KIND_ONLY = re.compile(r"^(?:Åbent\s+|Offentligt\s+)?" + KIND_PATTERN + r"\s*$", re.I)
 KIND_WORDS = {"referat": "referat", "beslutningsprotokol": "referat", "dagsorden": "dagsorden"}
+# "Byrådet - Referat", "Handicaprådet – Dagsorden"
+COUNCIL_KIND_LINE = re.compile(r"^(?P<council>[^\d:]{3,80}?)\s+[-–]\s+" + KIND_PATTERN + r"\s*$")
 PERSON_LINE = re.compile(r"^[A-ZÆØÅ][\w.'-]+(?:\s+[A-ZÆØÅa-zæøå][\w.'-]+){1,5}(?:\s*\([^()]{1,60}\))*(?:\s+-\s+\w+)?$")
 
 HEADER_LABELS = {
-    "council": re.compile(r"^(?:Udvalg|Råd|Forum)\s*:\s*(?P<v>.*)$", re.I),
-    "date": re.compile(r"^(?:Mødedato|Dato|Tidspunkt|Mødetidspunkt)\s*:?\s*(?P<v>.*)$", re.I),
-    "location": re.compile(r"^(?:Mødested|Sted|Lokale)\s*:?\s*(?P<v>.*)$", re.I),
+    "council": re.compile(r"^(?:Udvalg|Råd|Forum|Mødeforum|Organ)\s*(?::\s*(?P<v>.*)|(?P<alone>$))", re.I),
+    "kind": re.compile(r"^(?:Møde|Mødetype|Dokumenttype)\s*(?::\s*(?P<v>.*)|(?P<alone>$))", re.I),
+    "end": re.compile(r"^(?:Sluttidspunkt|Mødeslut|Slut)\s*(?::\s*(?P<v>.*)|(?P<alone>$))", re.I),
+    "date": re.compile(r"^(?:Mødedato|Dato|Tidspunkt|Mødetidspunkt|Starttidspunkt|Mødestart)\s*:?\s*(?P<v>.*)$", re.I),
+    "location": re.compile(r"^(?:Mødested|Sted|Lokale|Mødelokale)\s*:?\s*(?P<v>.*)$", re.I),
     "participants": re.compile(r"^(?:Mødedeltagere|Deltagere|Medlemmer|Til stede|Tilstede)\s*:?\s*(?P<v>.*)$", re.I),
     "absent": re.compile(r"^(?:Afbud/Fraværende|Fraværende med afbud|Afbud|Fraværende)\s*:?\s*(?P<v>.*)$", re.I),
     "case": re.compile(r"^(?:Sagsid|Sagsnr|Sags nr|J\.\s*nr)\.?\s*:\s*(?P<v>.*)$", re.I),
 }
-TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold\s*fortegnelse|Dagsordenpunkter)\s*:?$", re.I)
+TOC_HEADING = re.compile(r"^(?:Indholdsfortegnelse|Indhold\s*fortegnelse|Dagsordens?punkter|Punkter|Indhold)\s*:?$", re.I)
+TOC_BARE = re.compile(r"^(?P<title>\d{1,4}\.\s+\S.*)$")  # "3. Budgetreduktion kollektiv trafik" in a list
 TOC_ENTRY = re.compile(r"^(?P<title>.+?)(?:\s*\.{2,}\s*|\t+\s*)(?P<page>\d+)$")
 TOC_NUMBERED = re.compile(r"^(?P<title>\d{1,4}\.\s+.+?)\s+(?P<page>\d{1,3})$")  # "2. Bygningsvedligeholdelse 3"
 
 ITEM_HEADINGS = [
-    re.compile(r"^Punkt\s+(?P<number>\d{1,4})\s*[:.]\s*(?P<title>\S.*)$"),
-    re.compile(r"^Pkt\.\s*(?P<number>\d{1,4})\s*[:.]?\s*(?P<title>\S.*)$"),
+    re.compile(r"^Punkt\s+(?P<number>\d{1,4})\s*(?:[:.]|\s[-–])\s*(?P<title>\S.*)$"),
+    re.compile(r"^Pkt\.\s*(?P<number>\d{1,4})\s*(?:[:.]|\s[-–])?\s*(?P<title>\S.*)$"),
+    re.compile(r"^Nr\.\s*(?P<number>\d{1,4})\s*[-–:.]\s*(?P<title>\S.*)$"),  # "Nr.25 - Titel" (Fredensborg)
     re.compile(r"^(?P<number>\d{1,4})\s*[:.]\s+(?P<title>[A-ZÆØÅ].*)$"),
 ]
-CLOSED_PREFIX = re.compile(r"^(?:Lukket|LUKKET|Fortroligt|Lukket punkt)\s*[:.\-–]\s*(?P<title>.*)$")
+# Headings that are always items, whatever the table of contents says.
+LABELLED_ITEM = ("punkt", "pkt", "nr.")
+CLOSED_PREFIX = re.compile(r"^(?:Lukket punkt|Lukket|Fortroligt)\s*[:.\-–]\s*(?P<title>.*)$", re.I)
 
 SECTION_HEADINGS = {
     "sagsfremstilling", "indhold", "sammendrag", "baggrund", "resumé", "resume",
@@ -87,14 +125,33 @@ SECTION_HEADINGS = {
     "sagsbeskrivelse", "forslag til beslutning", "indstilling fra direktionen", "bemærkninger",
     "høringssvar", "sagens tidligere behandling", "historik", "proces", "økonomisk konsekvens",
     "beslutningspunkter", "økonomi og organisatoriske konsekvenser", "sagen afgøres i",
+    # FirstAgenda (Greve), Fredensborg, Holbæk, Brønderslev
+    "fremstilling", "sagens forløb", "sagsprocedure", "øvrige forhold", "øvrige konsekvenser",
+    "supplerende indstilling", "supplerende sagsbeskrivelse", "ny supplerende sagsfremstilling",
+    "beslutningstema", "sagsfremstilling og økonomi", "bevilling", "kompetence", "personale",
+    "sagsgang og sagstype", "alternativ indstilling", "beskrivelse af sagen",
+    "beskrivelse af alternativ indstilling", "lovgrundlag – link", "lovgrundlag - link",
+    "sagshistorik, henvisninger", "sagshistorik", "referat", "beslutninger", "afgørelse",
+    "fraværende", "afbud",
 }
 DECISION_HEADING = re.compile(
-    r"^(?:Beslutning(?:\s+(?:i|fra)\s+(?P<body1>.+?))?(?:\s+(?:den|d\.)\s+(?P<date1>.+))?"
+    r"^(?:Beslutning(?:\s+(?:(?:i|fra)\s+)?(?P<body1>(?!den\b|d\.).+?))?(?:\s+(?:den|d\.)\s+(?P<date1>.+))?"
     r"|(?P<body2>.+?)s\s+beslutning(?:\s+den\s+(?P<date2>.+?))?(?:\s+Punkt\s+\d+)?)\s*:?$",
     re.I,
 )
-TREATMENT_SECTIONS = {"tidligere behandling", "tidligere udvalgsbeslutninger", "sagsforløb", "sagens tidligere behandling", "historik"}
-STRUCTURED_SECTIONS = TREATMENT_SECTIONS | {"bilag", "beslutningen træffes af", "behandlingsforløb"}
+TREATMENT_SECTIONS = {
+    "tidligere behandling", "tidligere udvalgsbeslutninger", "sagsforløb", "sagens tidligere behandling",
+    "historik", "sagens forløb", "sagshistorik", "sagshistorik, henvisninger",
+}
+ABSENCE_SECTIONS = {"fraværende", "afbud"}
+STRUCTURED_SECTIONS = TREATMENT_SECTIONS | ABSENCE_SECTIONS | {"bilag", "beslutningen træffes af", "behandlingsforløb"}
+GENERIC_DECISION = {"beslutning", "beslutninger", "afgørelse", "afgørelser"}
+# "Økonomiudvalget, 12. marts 2024, pkt. 45: Anbefales." — one block per body that recommended.
+BODY_BLOCK = re.compile(
+    r"^(?P<body>[A-ZÆØÅ][^.:;]{2,90}?),\s*(?:den\s+|d\.\s*)?(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+(?:19|20)\d\d"
+    r"|\d{1,2}[.\-/]\d{1,2}[.\-/](?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d),\s*(?:pkt|punkt)\.?\s*(?P<item>\d{1,4})\s*:\s*(?P<rest>.*)$",
+    re.I,
+)
 ATTACHMENT_COUNT = re.compile(r"^(?P<n>\d+)\s+bilag\b", re.I)
 # "Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 2 Indstillingen godkendt":
 # a decision heading with the decision run on after it on the same line.
@@ -135,11 +192,18 @@ def is_section_heading(line: str) -> bool:
 
 
 def _decision_heading_ok(line: str) -> bool:
-    """ "Beslutning" lines only, not sentences that happen to contain the word."""
+    """Decision headings only, not sentences that happen to contain the word:
+    "Beslutning", "Beslutninger", "Afgørelse", "Udvalgets beslutning",
+    "Beslutning i Byrådet den 23-02-2015", "Beslutning Handicaprådet den 03-11-2015"."""
     key = heading_key(line)
-    return key == "beslutning" or key.startswith("beslutning i ") or key.startswith("beslutning fra ") or bool(
-        re.search(r"s beslutning( den [\d.\-/]+( punkt \d+)?)?$", key)
-    )
+    if key in GENERIC_DECISION or key.startswith(("beslutning i ", "beslutning fra ")):
+        return True
+    if re.search(r"s beslutning( den [\d.\-/]+( punkt \d+)?)?$", key):
+        return True
+    if key.startswith("beslutning ") and len(key) <= 90:
+        rest = line.strip()[len("beslutning "):]
+        return bool(extract.ANY_DATE.search(rest)) or bool(extract.COUNCIL_WORD.match(rest.strip()))
+    return False
 
 
 def _decision_heading_parts(heading: str) -> tuple[str | None, str | None]:
@@ -200,6 +264,7 @@ def parse_text(
     gazetteer = gazetteer or Gazetteer()
     start = _first_item_index(lines)
     header = _parse_header(lines[:start] if start is not None else lines[:25])
+    _fill_from_file_name(header, stem, has_items=start is not None)
     toc_entries = _toc(lines[:start] if start is not None else [])
     toc = [title for _, title in toc_entries]
     if start is None:
@@ -233,6 +298,100 @@ def parse_text(
     return meeting
 
 
+def parse_source(
+    source_text: SourceText,
+    *,
+    municipality: str,
+    source: Source | None = None,
+    gazetteer: Gazetteer | None = None,
+    stem: str | None = None,
+) -> Meeting:
+    """Parse what a reader handed over: the structure a source declares
+    (FirstAgenda's JSON) where it declares one, the text's own otherwise."""
+    if source_text.declared is None:
+        return parse_text(source_text.text, municipality=municipality, source=source, gazetteer=gazetteer, stem=stem)
+    return parse_declared(source_text.declared, municipality=municipality, source=source, gazetteer=gazetteer, stem=stem)
+
+
+def parse_declared(
+    declared: DeclaredMeeting,
+    *,
+    municipality: str,
+    source: Source | None = None,
+    gazetteer: Gazetteer | None = None,
+    stem: str | None = None,
+) -> Meeting:
+    """A meeting whose header and item boundaries the source states; each
+    item's blocks are read exactly as the items of a text document are."""
+    gazetteer = gazetteer or Gazetteer()
+    header = Header(
+        kind=declared.kind, council=declared.council, date=declared.date, time=declared.time,
+        location=declared.location, participants=list(declared.participants),
+    )
+    _fill_from_file_name(header, stem, has_items=bool(declared.items))
+    meeting = Meeting(
+        id="", municipality=municipality, council=header.council, kind=header.kind or "referat",
+        date=header.date, time=header.time, location=header.location, participants=header.participants,
+        source=source, period=declared.period, url=declared.url,
+    )
+    meeting.id = _meeting_id(meeting, stem)
+    seen_numbers: dict[int, int] = {}
+    for stated in declared.items:
+        raw = RawItem(number=stated.number, title=stated.title, lines=_block_lines(stated.blocks))
+        item = _build_item(raw, meeting, gazetteer, header, stated)
+        seen_numbers[item.number] = seen_numbers.get(item.number, 0) + 1
+        if seen_numbers[item.number] > 1:
+            item.id = f"{item.id}-{seen_numbers[item.number]}"
+        meeting.items.append(item)
+    return meeting
+
+
+# A block the source marks as a heading is taken as one only when it reads
+# like a heading: Greve's <h3>/<h4> sometimes hold whole sentences.
+_MAX_STATED_HEADING = 60
+
+
+def _block_lines(blocks: list[Block]) -> list[Line]:
+    lines: list[Line] = []
+    for block in blocks:
+        stated = block.heading and _reads_as_heading(block.text)
+        for index, text in enumerate(t.strip() for t in block.text.split("\n")):
+            if text:
+                lines.append(Line(text, block_start=index == 0, heading=stated and index == 0))
+    return lines
+
+
+def _reads_as_heading(text: str) -> bool:
+    text = text.strip()
+    return (
+        0 < len(text) <= _MAX_STATED_HEADING and "\n" not in text and len(text.split()) <= 7
+        and not text.endswith((",", ";")) and not re.search(r"[.!?]\s+\S", text)
+    )
+
+
+# File names such as "socialudvalget-2025-05-06-referat" or
+# "bronderslev_byraadet-2020-01-29-referat.uddrag": the fallback for council,
+# date and kind when the text does not say.
+FILE_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)(?!\d)")
+FILE_KIND = re.compile(r"(?<![a-zæøå])(?P<kind>referat|dagsorden|beslutningsprotokol|notat)(?![a-zæøå])", re.I)
+
+
+def _fill_from_file_name(header: Header, stem: str | None, *, has_items: bool) -> None:
+    if not stem:
+        return
+    date = FILE_DATE.search(stem)
+    if header.date is None and date:
+        header.date = extract.make_date(int(date["y"]), int(date["m"]), int(date["d"]))
+    kind = FILE_KIND.search(stem)
+    if header.kind is None and kind and has_items:
+        header.kind = KIND_WORDS.get(kind["kind"].lower(), kind["kind"].lower())
+    if header.council is None and date and has_items:
+        named = stem[: date.start()].rsplit("_", 1)[-1].replace("-", " ").strip()
+        council = extract.restore_danish_letters(named)
+        if extract.COUNCIL_WORD.search(council[:1].upper() + council[1:]):
+            header.council = council[:1].upper() + council[1:]
+
+
 def _meeting_id(meeting: Meeting, stem: str | None) -> str:
     parts = [meeting.municipality]
     if meeting.council:
@@ -249,23 +408,41 @@ def _is_toc_entry(text: str) -> bool:
 def _first_item_index(lines: list[Line]) -> int | None:
     in_toc = False
     toc: list[str] = []
-    for index, line in enumerate(lines):
+    index = 0
+    while index < len(lines):
+        line = lines[index]
         if TOC_HEADING.match(line.text):
             in_toc = True
+            run = _bare_toc_run(lines, index + 1)
+            toc.extend(run)
+            index += 1 + len(run)
             continue
         if in_toc and _is_toc_entry(line.text):
             toc.append(line.text)
-            continue
-        found = match_item(line.text)
-        if found and _item_has_body(lines, index) and _listed(found, _toc_entries(toc), line):
-            return index
+        else:
+            found = match_item(line.text)
+            if found and _item_has_body(lines, index) and _listed(found, _toc_entries(toc), line):
+                return index
+        index += 1
     return None
+
+
+def _bare_toc_run(lines: list[Line], start: int) -> list[str]:
+    """A table of contents without page numbers right under its heading: at
+    least two "N. Title" lines in one block ("PUNKTER" / "1. …" / "2. …").
+    One numbered line alone is the first item, not a table of contents."""
+    run: list[str] = []
+    index = start
+    while index < len(lines) and TOC_BARE.match(lines[index].text) and (index == start or not lines[index].block_start):
+        run.append(lines[index].text)
+        index += 1
+    return run if len(run) >= 2 else []
 
 
 def _toc_entries(raw: list[str]) -> list[tuple[int | None, str]]:
     entries = []
     for text in raw:
-        match = TOC_ENTRY.match(text) or TOC_NUMBERED.match(text)
+        match = TOC_ENTRY.match(text) or TOC_NUMBERED.match(text) or TOC_BARE.match(text)
         title = match["title"].strip().rstrip(".").strip()
         numbered = match_item(title)
         entries.append((numbered[0], numbered[1]) if numbered else (None, title))
@@ -281,7 +458,7 @@ def _listed(found: tuple[int, str], toc: list[tuple[int | None, str]], line: Lin
     """A bare "N. Title" heading counts as an item only when the table of
     contents lists it (when there is one): numbered lists in item text look
     exactly like headings. "Punkt N:" headings are always items."""
-    if line.text.lower().startswith(("punkt", "pkt")):
+    if line.text.lower().startswith(LABELLED_ITEM):
         return True
     numbered = [(n, t) for n, t in toc if n is not None]
     if not numbered:
@@ -293,7 +470,7 @@ def _item_has_body(lines: list[Line], index: int) -> bool:
     """A "1. Title" line is an item only when it starts a block and the next
     line is not another numbered list entry (avoid numbered lists in text)."""
     line = lines[index]
-    if line.text.lower().startswith(("punkt", "pkt")):
+    if line.text.lower().startswith(LABELLED_ITEM):
         return True
     if not line.block_start:
         return False
@@ -309,17 +486,24 @@ def _parse_header(lines: list[Line]) -> Header:
     participants inline or one per line under "Medlemmer"/"Tilstede"."""
     header = Header()
     listing: str | None = None  # "participants" / "absent" while reading a list of names
+    pending: str | None = None  # a label on a line of its own ("UDVALG"): its value is the next line
     expect = ""  # what the stacked title page shows next: "council", then "date", then "location"
     for line in lines:
         text = line.text
         if TOC_HEADING.match(text):
             break
+        if pending:
+            _apply_label(header, pending, text)
+            pending = None
+            continue
         labelled = _header_label(text)
         if labelled:
             label, value = labelled
             listing = label if label in ("participants", "absent") and not value else None
             if value:
                 _apply_label(header, label, value)
+            elif label not in ("participants", "absent"):
+                pending = label
             expect = ""
             continue
         if listing and PERSON_LINE.match(text):
@@ -342,16 +526,21 @@ def _header_label(text: str) -> tuple[str, str] | None:
     for label, pattern in HEADER_LABELS.items():
         match = pattern.match(text)
         if match:
-            return label, match["v"].strip()
+            return label, (match["v"] or "").strip()
     return None
 
 
 def _apply_label(header: Header, label: str, value: str) -> None:
     if label == "council":
         header.council = value
+    elif label == "kind":
+        kind = KIND_ONLY.match(value)
+        header.kind = header.kind or (KIND_WORDS[kind["kind"].lower()] if kind else None)
+    elif label == "end":
+        return  # the end time says nothing the start does not
     elif label == "date":
         header.date = extract.parse_date(value) or header.date
-        header.time = extract.parse_time(value) or header.time
+        header.time = extract.parse_time(value) or extract.parse_clock(value) or header.time
     elif label == "location":
         header.location = header.location or value
     elif label == "participants":
@@ -368,6 +557,11 @@ def _title_line(header: Header, text: str) -> bool:
     """ "REFERAT Socialudvalget d. 06-05-2025", "Dagsorden 8. oktober 2025 kl. 16.00", "Referat"."""
     if header.kind is not None:
         return False
+    council_kind = COUNCIL_KIND_LINE.match(text)
+    if council_kind and extract.COUNCIL_WORD.search(council_kind["council"]):
+        header.kind = KIND_WORDS[council_kind["kind"].lower()]
+        header.council = header.council or council_kind["council"].strip()
+        return True
     alone = KIND_ONLY.match(text)
     if alone:
         header.kind = KIND_WORDS[alone["kind"].lower()]
@@ -407,11 +601,17 @@ def _stacked_header_line(header: Header, text: str, expect: str) -> str:
 def _toc(lines: list[Line]) -> list[tuple[int | None, str]]:
     raw: list[str] = []
     in_toc = False
-    for line in lines:
-        if TOC_HEADING.match(line.text):
+    index = 0
+    while index < len(lines):
+        if TOC_HEADING.match(lines[index].text):
             in_toc = True
-        elif in_toc and _is_toc_entry(line.text):
-            raw.append(line.text)
+            run = _bare_toc_run(lines, index + 1)
+            raw.extend(run)
+            index += 1 + len(run)
+            continue
+        if in_toc and _is_toc_entry(lines[index].text):
+            raw.append(lines[index].text)
+        index += 1
     return _toc_entries(raw)
 
 
@@ -434,7 +634,7 @@ def _plausible_next(items: list[RawItem], number: int, line: Line, toc_checked: 
     """Numbers of "Punkt N" headings (and headings the TOC lists) are trusted;
     other bare "N. Title" headings must continue the running numbering so
     numbered lists in the text are not taken for items."""
-    if line.text.lower().startswith(("punkt", "pkt")) or not items or toc_checked:
+    if line.text.lower().startswith(LABELLED_ITEM) or not items or toc_checked:
         return True
     return 0 < number - items[-1].number <= 3
 
@@ -508,7 +708,15 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
             paragraphs.append(Paragraph(heading, ""))
             current.append(run_on["rest"])
             continue
-        if is_section_heading(line.text):
+        body_block = BODY_BLOCK.match(line.text) if line.block_start else None
+        if body_block and extract.COUNCIL_WORD.search(body_block["body"]):
+            flush()
+            heading = line.text[: body_block.start("rest")].rstrip(": ").strip()
+            paragraphs.append(Paragraph(heading, ""))
+            if body_block["rest"].strip():
+                current.append(body_block["rest"].strip())
+            continue
+        if line.heading or is_section_heading(line.text):
             flush()
             heading = line.text.rstrip(":").strip()
             paragraphs.append(Paragraph(heading, ""))  # marks the heading even if empty
@@ -520,30 +728,44 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
     return paragraphs
 
 
-def _build_item(raw: RawItem, meeting: Meeting, gazetteer: Gazetteer, header: Header) -> Item:
+def _build_item(
+    raw: RawItem, meeting: Meeting, gazetteer: Gazetteer, header: Header, stated: DeclaredItem | None = None,
+) -> Item:
     closed_match = CLOSED_PREFIX.match(raw.title)
     item = Item(
         id=f"{meeting.id}-{raw.number}",
         number=raw.number,
         title=(closed_match["title"] if closed_match else raw.title).strip() or raw.title,
         closed=bool(closed_match),
+        url=stated.url if stated else None,
     )
     paragraphs = _paragraphs(raw.lines)
-    item.case_number = _case_number(paragraphs) or (header.case_number if meeting.kind == "notat" else None)
+    item.case_number = (stated.case_number if stated else None) or _case_number(paragraphs) or (
+        header.case_number if meeting.kind == "notat" else None
+    )
     item.kle = extract.kle_of(item.case_number)
+    if stated:
+        item.attachments = list(stated.attachments)
+        item.absent = list(stated.absent)
     if item.closed:
         return item  # closed items: only the title (and case number) are public
     kept: list[Paragraph] = []
     for paragraph in paragraphs:
         if paragraph.text and paragraph.text == item.case_number and paragraph.heading is None:
             continue
-        in_history = heading_key(paragraph.heading or "") in TREATMENT_SECTIONS
-        names = extract.parse_absence(paragraph.text) if paragraph.text and not in_history else None
-        if names is not None:
-            item.absent.extend(n for n in names if n not in item.absent)
+        key = heading_key(paragraph.heading or "")
+        if key in TREATMENT_SECTIONS or not paragraph.text:
+            kept.append(paragraph)
             continue
-        kept.append(paragraph)
-    _fill_structured(item, kept, meeting)
+        text, names = _take_absences(paragraph.text, listed=key in ABSENCE_SECTIONS)
+        item.absent.extend(n for n in names if n not in item.absent)
+        if text:
+            kept.append(Paragraph(paragraph.heading, text))
+    _fill_structured(item, kept, meeting, listed_attachments=not item.attachments)
+    if heading_key(item.title) in ABSENCE_SECTIONS and item.decision:
+        # an item "Fraværende" whose decision is the list of names
+        names = extract.absence_names(item.decision)
+        item.absent.extend(n for n in names if n not in item.absent)
     item.sections = _sections(kept, keep_decisions=meeting.kind == "dagsorden")
     full_text = "\n\n".join(filter(None, [item.title, item.body_text(), item.decision or ""]))
     item.institutions = find_institutions(full_text, gazetteer)
@@ -553,6 +775,26 @@ def _build_item(raw: RawItem, meeting: Meeting, gazetteer: Gazetteer, header: He
         extract.find_mentions(item.body_text(), meeting.date, meeting.council),
     )
     return item
+
+
+def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str]]:
+    """Split absence notes off a paragraph: the whole paragraph ("Afbud X, Y"),
+    or single lines of it ("Godkendt." / "Fraværende: Tina Rottbøll"). Under a
+    heading "Fraværende" every line of names is an absence."""
+    whole = extract.parse_absence(text)
+    if whole is not None:
+        return "", whole
+    kept: list[str] = []
+    names: list[str] = []
+    for line in text.split("\n"):
+        found = extract.parse_absence(line)
+        if found is None and listed:
+            found = extract.absence_names(line) or None
+        if found is None:
+            kept.append(line)
+        else:
+            names.extend(n for n in found if n not in names)
+    return "\n".join(kept).strip(), names
 
 
 def _case_number(paragraphs: list[Paragraph]) -> str | None:
@@ -569,9 +811,21 @@ def _case_number(paragraphs: list[Paragraph]) -> str | None:
     return None
 
 
-def _fill_structured(item: Item, paragraphs: list[Paragraph], meeting: Meeting) -> None:
-    decision_parts: list[str] = []
-    earlier: dict[str, list[str]] = {}  # decisions of earlier meetings, by heading
+@dataclass
+class DecisionBlock:
+    """The text under one decision heading, with the body, date and item the heading names."""
+
+    heading: str
+    body: str | None
+    date: str | None
+    item: int | None
+    texts: list[str] = field(default_factory=list)
+
+
+def _fill_structured(item: Item, paragraphs: list[Paragraph], meeting: Meeting, *, listed_attachments: bool = True) -> None:
+    """Decisions, votes, treatments, the treatment path and attachments from
+    their sections; attachments the source declared win over a "Bilag" list."""
+    blocks: list[DecisionBlock] = []
     treatment_lines: dict[str, list[str]] = {}
     for paragraph in paragraphs:
         key = heading_key(paragraph.heading or "")
@@ -585,38 +839,78 @@ def _fill_structured(item: Item, paragraphs: list[Paragraph], meeting: Meeting) 
         if key == "beslutningen træffes af":
             item.decided_by = item.decided_by or text.split("\n")[0].strip()
         elif key in TREATMENT_SECTIONS:
-            source = "sagsforløb" if key == "sagsforløb" else "tidligere behandling"
+            source = "sagsforløb" if key in ("sagsforløb", "sagens forløb") else "tidligere behandling"
             treatment_lines.setdefault(source, []).extend(text.split("\n"))
         elif key == "behandlingsforløb":
             for line in text.split("\n"):
                 step = extract.parse_path_line(line, meeting.date)
                 if step:
                     item.treatment_path.append(step)
+        elif key == "sagsprocedure":
+            if not item.treatment_path:
+                item.treatment_path = [PathStep(council=body, date=None) for body in extract.body_list(text)]
         elif key == "bilag":
-            _read_attachments(item, text)
-        elif _is_decision_heading(paragraph.heading) and meeting.kind != "dagsorden":
-            body, when = _decision_heading_parts(paragraph.heading or "")
-            if body and key != "beslutning":
-                item.decided_by = item.decided_by or body
-            dated = extract.parse_date(when, meeting.date) if when else None
-            if dated and meeting.date and dated != meeting.date:
-                earlier.setdefault(paragraph.heading or "", []).append(text)
-            else:
-                decision_parts.append(text)
+            if listed_attachments:
+                _read_attachments(item, text)
+        elif _is_decision_block(paragraph.heading) and meeting.kind != "dagsorden":
+            if not blocks or blocks[-1].heading != paragraph.heading:
+                blocks.append(_decision_block(paragraph.heading or "", meeting))
+            blocks[-1].texts.append(text)
     for source, lines in treatment_lines.items():
         item.prior_treatments.extend(extract.parse_treatment_lines(lines, meeting.date, source))
-    for heading, texts in earlier.items():
-        body, when = _decision_heading_parts(heading)
+    own, earlier = _own_decision(blocks, meeting)
+    for block in earlier:
+        text = "\n\n".join(block.texts)
         item.prior_treatments.append(Treatment(
-            council=body or meeting.council or "", date=extract.parse_date(when or "", meeting.date),
-            item=None, source="tidligere behandling", note=" ".join(texts)[:300],
+            council=block.body or meeting.council or "", date=block.date, item=block.item,
+            source="tidligere behandling", note=text, decision=text, decision_kind=extract.classify_decision(text),
         ))
-    if decision_parts:
-        item.decision = "\n\n".join(decision_parts)
+    if own:
+        item.decision = "\n\n".join(text for block in own for text in block.texts)
         item.decision_kind = extract.classify_decision(item.decision)
         item.votes = extract.parse_votes(item.decision)
+        named = next((block.body for block in own if block.body), None)
+        item.decided_by = item.decided_by or named
     if not item.decided_by and meeting.kind != "notat" and item.decision:
         item.decided_by = meeting.council
+
+
+def _decision_block(heading: str, meeting: Meeting) -> DecisionBlock:
+    body_block = BODY_BLOCK.match(heading + ": ")
+    if body_block:
+        return DecisionBlock(
+            heading, body_block["body"].strip(), extract.parse_date(body_block["date"], meeting.date), int(body_block["item"]),
+        )
+    body, when = _decision_heading_parts(heading)
+    if body and heading_key(body) in ("udvalget", "rådet", "bestyrelsen"):
+        body = None  # "Udvalgets beslutning": the meeting's own body
+    item = re.search(r"\bpunkt\s+(\d{1,4})\b", heading, re.I)
+    dated = extract.parse_date(when, meeting.date) if when else None
+    return DecisionBlock(heading, body, dated, int(item.group(1)) if item else None)
+
+
+def _own_decision(blocks: list[DecisionBlock], meeting: Meeting) -> tuple[list[DecisionBlock], list[DecisionBlock]]:
+    """Which decision blocks are this meeting's own: those naming no other body
+    and no other date. When every block names another body or date (the
+    meeting's own council is unknown), the latest is taken as the decision."""
+    own_key = extract.council_key(meeting.council)
+
+    def is_own(block: DecisionBlock) -> bool:
+        if block.date and meeting.date and block.date != meeting.date:
+            return False
+        return not block.body or not own_key or extract.council_key(block.body) == own_key or (
+            block.date is not None and block.date == meeting.date
+        )
+
+    own = [block for block in blocks if is_own(block)]
+    if not own and blocks and not (meeting.council and meeting.date):
+        latest = max(blocks, key=lambda block: block.date or "")
+        own = [latest]
+    return own, [block for block in blocks if block not in own]
+
+
+def _is_decision_block(heading: str | None) -> bool:
+    return _is_decision_heading(heading) or bool(heading and BODY_BLOCK.match(heading + ": "))
 
 
 def _is_decision_heading(heading: str | None) -> bool:

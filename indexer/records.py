@@ -48,6 +48,7 @@ class Votes:
 class Attachment:
     title: str
     recommended: bool = False
+    url: str | None = None  # the publication's own link, where the source gives one
 
 
 @dataclass
@@ -64,6 +65,8 @@ class Treatment:
     item: int | None = None
     source: str = "tidligere behandling"
     note: str | None = None
+    decision: str | None = None  # that body's own decision text, where the source gives it
+    decision_kind: str | None = None
 
 
 @dataclass
@@ -92,6 +95,7 @@ class Item:
     institutions: list[str] = field(default_factory=list)
     law_refs: list[str] = field(default_factory=list)
     closed: bool = False
+    url: str | None = None  # the item in the original publication, where the source gives one
 
     def body_text(self) -> str:
         """All section text, for full-text indexing and mention scanning."""
@@ -112,16 +116,18 @@ class Item:
             "decision_kind": self.decision_kind,
             "votes": self.votes.to_dict() if self.votes else None,
             "absent": list(self.absent),
-            "attachments": [{"title": a.title, "recommended": a.recommended} for a in self.attachments],
+            "attachments": [{"title": a.title, "recommended": a.recommended, "url": a.url} for a in self.attachments],
             "attachment_count": self.attachment_count,
             "prior_treatments": [
-                {"council": t.council, "date": t.date, "item": t.item, "source": t.source, "note": t.note}
+                {"council": t.council, "date": t.date, "item": t.item, "source": t.source, "note": t.note,
+                 "decision": t.decision, "decision_kind": t.decision_kind}
                 for t in self.prior_treatments
             ],
             "treatment_path": [{"council": p.council, "date": p.date} for p in self.treatment_path],
             "institutions": list(self.institutions),
             "law_refs": list(self.law_refs),
             "closed": self.closed,
+            "url": self.url,
         }
 
 
@@ -146,6 +152,8 @@ class Meeting:
     source: Source | None = None
     items: list[Item] = field(default_factory=list)
     truncated: bool = False
+    period: str | None = None  # the council's election period as the source names it ("2022-2025")
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,5 +169,7 @@ class Meeting:
             "source": asdict(self.source) if self.source else None,
             "items": [item.to_dict() for item in self.items],
             "truncated": self.truncated,
+            "period": self.period,
+            "url": self.url,
         }
 

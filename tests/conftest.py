@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED_FORMATS = ROOT.parent / "shared" / "formats"
+SHARED_GREVE = ROOT.parent / "shared" / "greve"
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +22,27 @@ def shared_formats() -> Path:
     if not SHARED_FORMATS.is_dir():
         pytest.skip(f"{SHARED_FORMATS} is not present (the shared format samples live beside the checkout)")
     return SHARED_FORMATS
+
+
+@pytest.fixture(scope="session")
+def greve_dir() -> Path:
+    """Greve Kommune's FirstAgenda archive (342 meetings), read in place, never copied."""
+    if not SHARED_GREVE.is_dir():
+        pytest.skip(f"{SHARED_GREVE} is not present (the shared Greve archive lives beside the checkout)")
+    return SHARED_GREVE
+
+
+@pytest.fixture(scope="session")
+def greve_parsed(greve_dir):
+    """Every Greve meeting: (file, its JSON, the parsed Meeting), parsed once per session (~30 s)."""
+    import json
+
+    from indexer.ingest import parse_file
+
+    parsed = []
+    for path in sorted(greve_dir.glob("*.json")):
+        parsed.append((path, json.loads(path.read_text(encoding="utf-8")), parse_file(path, greve_dir).meeting))
+    return parsed
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".text", ".html", ".htm", ".pdf"})
+    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".text", ".html", ".htm", ".pdf", ".json"})
 
 
 def test_read_error_reads_path_colon_reason():
