@@ -22,6 +22,7 @@ RELATION_LABELS = {
     "tekst": "Nævnt i sagsfremstillingen",
     "behandlingsforløb": "Behandlingsforløb",
     "nævnt": "Sagsnummeret nævnes",
+    "planlagt": "Planlagt behandling",
 }
 
 
@@ -73,12 +74,15 @@ def case_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
     items = archive.items_by_facet("case", case_number)
     entries = [_from_item(item, "behandling") for item in items]
     for item in items:
-        references = [
-            (t["council"], t["date"], t.get("item"), t.get("source") or "tidligere behandling", t.get("note"))
-            for t in item.get("prior_treatments", [])
-        ] + [(p["council"], p["date"], None, "behandlingsforløb", None) for p in item.get("treatment_path", [])]
-        for council, date, number, relation, note in references:
-            _add_reference(archive, entries, item, council, date, number, relation, note)
+        for t in item.get("prior_treatments", []):
+            _add_reference(archive, entries, item, Reference(
+                t["council"], t["date"], t.get("item"), t.get("source") or "tidligere behandling", t.get("note"),
+                t.get("decision"), t.get("decision_kind"),
+            ))
+        for step in item.get("treatment_path", []):
+            if step["date"]:
+                _add_reference(archive, entries, item, Reference(step["council"], step["date"], None, "behandlingsforløb"))
+    _add_planned(entries, items)
     known_ids = {e.item_id for e in entries if e.item_id}
     for item in archive.items_mentioning(case_number):
         if item["id"] not in known_ids:
@@ -96,22 +100,54 @@ def case_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
     }
 
 
-def _add_reference(archive: Archive, entries: list[CaseEntry], item: dict[str, Any], council: str,
-                   date: str | None, number: int | None, relation: str, note: str | None) -> None:
-    existing = _matching(entries, council, date)
+@dataclass
+class Reference:
+    """A treatment an item refers to; `decision` is that body's own decision
+    where the referring item quotes it (FirstAgenda's "Sagens forløb")."""
+
+    council: str
+    date: str | None
+    number: int | None
+    relation: str
+    note: str | None = None
+    decision: str | None = None
+    decision_kind: str | None = None
+
+
+def _add_reference(archive: Archive, entries: list[CaseEntry], item: dict[str, Any], ref: Reference) -> None:
+    existing = _matching(entries, ref.council, ref.date)
     if existing is None:
-        target = archive.find_item(council, date, number)
+        target = archive.find_item(ref.council, ref.date, ref.number)
         if target is not None:
-            existing = _from_item(target, relation)
+            existing = _from_item(target, ref.relation)
             entries.append(existing)
     if existing is None:
         existing = CaseEntry(
-            date=date, council=council, municipality=item.get("municipality"), item_id=None, number=number, title=None,
-            decision=None, decision_kind=None, source=None, in_archive=False, relation=relation,
+            date=ref.date, council=ref.council, municipality=item.get("municipality"), item_id=None, number=ref.number,
+            title=None, decision=ref.decision, decision_kind=ref.decision_kind, source=None, in_archive=False,
+            relation=ref.relation,
         )
         entries.append(existing)
+    elif not existing.in_archive and existing.decision is None and ref.decision:
+        existing.decision, existing.decision_kind = ref.decision, ref.decision_kind
     if existing.item_id != item["id"]:
         if item["id"] not in existing.referenced_by:
             existing.referenced_by.append(item["id"])
-        if note and note not in existing.notes:
-            existing.notes.append(note)
+        if ref.note and ref.note not in existing.notes:
+            existing.notes.append(ref.note)
+
+
+def _add_planned(entries: list[CaseEntry], items: list[dict[str, Any]]) -> None:
+    """Bodies a "Sagsprocedure" names without a date are later steps: shown as
+    planned until a treatment by that body is on the case page."""
+    if not items:
+        return
+    latest = max(items, key=lambda item: item.get("date") or "")
+    for step in latest.get("treatment_path", []):
+        if step["date"] or any(same_council(entry.council, step["council"]) for entry in entries):
+            continue
+        entries.append(CaseEntry(
+            date=None, council=step["council"], municipality=latest.get("municipality"), item_id=None, number=None,
+            title=None, decision=None, decision_kind=None, source=None, in_archive=False, relation="planlagt",
+            referenced_by=[latest["id"]],
+        ))

@@ -201,8 +201,8 @@ def parse_participants(text: str) -> list[Participant]:
 
 
 def names_of(text: str) -> list[str]:
-    """Names from a list such as "Dorte Dahl (centerchef …), Stine Hollendsted (…)"."""
-    return [p.name for p in parse_participants(text)]
+    """Names from a list such as "Dorte Dahl (centerchef …), Stine Hollendsted (…)", roles dropped."""
+    return [without_role(p.name) for p in parse_participants(text)]
 
 
 # --- votes -----------------------------------------------------------------
@@ -326,14 +326,62 @@ NOT_PARTICIPATING = re.compile(
 # "Martin Bech og Bettina Bøcker Kjeldsen var fraværende.", "X havde meldt afbud",
 # "Der er afbud fra X, Y og Z.", "X deltog ikke i mødet."
 NAMES_THEN_ABSENT = re.compile(
-    r"^(?P<names>[A-ZÆØÅ][^:;]{1,300}?)\s+(?:var|er)\s+(?:fraværende|ikke\s+til\s+stede|fraværende\s+med\s+afbud)"
+    r"^(?:Der\s+(?:er|var)\s+)(?:meldt\s+)?afbud\s+fra\s+(?P<names4>[A-ZÆØÅ][^:;]{1,300}?)(?:\s+pga\.?.*)?\.?$"
+    r"|^(?P<names>[A-ZÆØÅ][^:;]{1,300}?)\s+(?:var|er)\s+(?:fraværende|ikke\s+til\s+stede|fraværende\s+med\s+afbud)"
     r"|^(?P<names2>[A-ZÆØÅ][^:;]{1,300}?)\s+(?:havde\s+)?(?:meldt\s+)?afbud\b"
     r"|^(?P<names3>[A-ZÆØÅ][^:;]{1,300}?)\s+deltog\s+ikke(?:\s+i\s+mødet|\s+i\s+behandlingen(?:\s+af\s+(?:punktet|sagen))?|\s+under\s+(?:punktet|behandlingen))?\s*[.]?$"
-    r"|^(?:Der\s+(?:er|var)\s+)?(?:meldt\s+)?afbud\s+fra\s+(?P<names4>[A-ZÆØÅ][^:;]{1,300}?)(?:\s+pga\.?.*)?$",
+    r"|^(?:[Mm]eldt\s+)?[Aa]fbud\s+fra\s+(?P<names5>[A-ZÆØÅ][^:;]{1,300}?)(?:\s+pga\.?.*)?\.?$",
 )
 # Every absence wording holds one of these; the patterns run only where one does.
 ABSENCE_HINT = re.compile(r"afbud|fravær|forfald|deltog|til\s*stede", re.I)
 _NAME = re.compile(r"^[A-ZÆØÅ][\w'.-]*(?:\s+(?:[A-ZÆØÅ][\w'.-]*|af|von|van|de|la|du))*\.?$")
+
+
+# Roles written before a name ("Rådmand Nicolaj Bang", "Visitationschef Ellen Lykke"):
+# a person is found by name, so the role is dropped from the name.
+ROLE_WORDS = frozenset({
+    "rådmand", "borgmester", "viceborgmester", "formand", "næstformand", "direktør", "kommunaldirektør",
+    "centerchef", "centerleder", "chef", "konsulent", "visitationschef", "jurist", "sekretær", "medlem",
+    "byrådsmedlem", "udvalgsmedlem", "afdelingschef", "leder", "koordinator", "stedfortræder",
+})
+
+
+def without_role(name: str) -> str:
+    words = name.split()
+    if len(words) >= 3 and words[0].casefold() in ROLE_WORDS:
+        return " ".join(words[1:])
+    return name
+
+
+# "Karstens Frederiksen deltog under pkt. 1-2 og delvis under pkt. 3.", "X deltog fra pkt. 4"
+PARTIAL_ATTENDANCE = re.compile(
+    r"^(?P<name>[A-ZÆØÅ][\w'.-]*(?:\s+[A-ZÆØÅ][\w'.-]*){1,4})\s+(?:\([^()]{1,20}\)\s+)?deltog\s+(?:kun\s+)?"
+    r"(?P<how>under|i|fra)\s+(?:behandlingen\s+af\s+)?(?:pkt|punkt(?:erne)?)\.?\s*(?P<ranges>\d[\d\s,–-]*(?:\s+og\s+\d+)?)"
+    r"(?:\s+og\s+delvis\s+(?:under|i)\s+(?:pkt|punkt)\.?\s*(?P<partly>\d[\d\s,–-]*))?\s*\.?$"
+)
+
+
+def _numbers(ranges: str) -> set[int]:
+    found: set[int] = set()
+    for part in re.split(r"\s*(?:,|\bog\b)\s*", ranges.strip()):
+        span = re.match(r"^(\d{1,4})\s*(?:[-–]\s*(\d{1,4}))?$", part.strip())
+        if span:
+            low, high = int(span.group(1)), int(span.group(2) or span.group(1))
+            found.update(range(low, min(high, low + 500) + 1))
+    return found
+
+
+def parse_partial_attendance(line: str) -> tuple[str, set[int] | None, int | None] | None:
+    """(name, the items attended, or the first item attended from) of a partial-attendance note."""
+    match = PARTIAL_ATTENDANCE.match(re.sub(r"\s+", " ", line).strip())
+    if not match:
+        return None
+    present = _numbers(match["ranges"]) | (_numbers(match["partly"]) if match["partly"] else set())
+    if not present:
+        return None
+    if match["how"] == "fra":
+        return match["name"], None, min(present)
+    return match["name"], present, None
 
 
 def absence_names(text: str) -> list[str]:
@@ -345,9 +393,9 @@ def absence_names(text: str) -> list[str]:
     names: list[str] = []
     for part in parts:
         person = parse_participant(part)
-        if person is None or not _NAME.match(person.name) or len(person.name.split()) > 5:
-            return []
-        names.append(person.name)
+        if person is None or not _NAME.match(person.name) or not 2 <= len(person.name.split()) <= 5:
+            return []  # a person is named with at least a first and a last name
+        names.append(without_role(person.name))
     return names
 
 
@@ -368,9 +416,9 @@ def parse_absence(paragraph: str) -> list[str] | None:
     if match:
         raw = re.split(r"\s+og\s+", match["names"])
         return [n for part in raw for n in names_of(part)]
-    match = NAMES_THEN_ABSENT.match(flat)
+    match = NAMES_THEN_ABSENT.match(flat) if "\n" not in paragraph.strip() else None
     if match:
-        names = absence_names(match["names"] or match["names2"] or match["names3"] or match["names4"])
+        names = absence_names(next(filter(None, (match[g] for g in ("names4", "names", "names2", "names3", "names5")))))
         return names or None
     return None
 

@@ -106,7 +106,9 @@ ITEM_HEADINGS = [
     re.compile(r"^Punkt\s+(?P<number>\d{1,4})\s*(?:[:.]|\s[-–])\s*(?P<title>\S.*)$"),
     re.compile(r"^Pkt\.\s*(?P<number>\d{1,4})\s*(?:[:.]|\s[-–])?\s*(?P<title>\S.*)$"),
     re.compile(r"^Nr\.\s*(?P<number>\d{1,4})\s*[-–:.]\s*(?P<title>\S.*)$"),  # "Nr.25 - Titel" (Fredensborg)
-    re.compile(r"^(?P<number>\d{1,4})\s*[:.]\s+(?P<title>[A-ZÆØÅ].*)$"),
+    # "3. Titel", also with the case number first: "3. 27.69.48-P35-1-25 Titel"
+    re.compile(r"^(?P<number>\d{1,4})\s*[:.]\s+(?P<title>(?:\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d+-\d{2}\s+"
+               r"|[A-ZÆØÅ]{2,5}-\d{4}-\d{3,}\s+|\d{2}/\d{3,}\s+)?[A-ZÆØÅ].*)$"),
 ]
 # Headings that are always items, whatever the table of contents says.
 LABELLED_ITEM = ("punkt", "pkt", "nr.")
@@ -295,6 +297,7 @@ def parse_text(
         if seen_numbers[item.number] > 1:
             item.id = f"{item.id}-{seen_numbers[item.number]}"
         meeting.items.append(item)
+    _apply_partial_attendance(meeting)
     return meeting
 
 
@@ -343,7 +346,24 @@ def parse_declared(
         if seen_numbers[item.number] > 1:
             item.id = f"{item.id}-{seen_numbers[item.number]}"
         meeting.items.append(item)
+    _apply_partial_attendance(meeting)
     return meeting
+
+
+def _apply_partial_attendance(meeting: Meeting) -> None:
+    """ "X deltog under pkt. 1-2 og delvis under pkt. 3" (written under one item):
+    X is absent from the meeting's other items."""
+    for item in meeting.items:
+        for text in filter(None, [item.decision, *(s.text for s in item.sections)]):
+            for line in text.split("\n"):
+                found = extract.parse_partial_attendance(line) if "deltog" in line else None
+                if not found:
+                    continue
+                name, present, first = found
+                for other in meeting.items:
+                    attended = other.number in present if present is not None else other.number >= (first or 0)
+                    if not attended and not other.closed and name not in other.absent:
+                        other.absent.append(name)
 
 
 # A block the source marks as a heading is taken as one only when it reads
@@ -731,7 +751,9 @@ def _paragraphs(lines: list[Line]) -> list[Paragraph]:
 def _build_item(
     raw: RawItem, meeting: Meeting, gazetteer: Gazetteer, header: Header, stated: DeclaredItem | None = None,
 ) -> Item:
-    closed_match = CLOSED_PREFIX.match(raw.title)
+    title, titled_case = _case_in_title(raw.title)
+    closed_match = CLOSED_PREFIX.match(title)
+    raw = RawItem(number=raw.number, title=title, lines=raw.lines)
     item = Item(
         id=f"{meeting.id}-{raw.number}",
         number=raw.number,
@@ -740,7 +762,7 @@ def _build_item(
         url=stated.url if stated else None,
     )
     paragraphs = _paragraphs(raw.lines)
-    item.case_number = (stated.case_number if stated else None) or _case_number(paragraphs) or (
+    item.case_number = (stated.case_number if stated else None) or titled_case or _case_number(paragraphs) or (
         header.case_number if meeting.kind == "notat" else None
     )
     item.kle = extract.kle_of(item.case_number)
@@ -775,6 +797,20 @@ def _build_item(
         extract.find_mentions(item.body_text(), meeting.date, meeting.council),
     )
     return item
+
+
+_CASE_ALONE = rf"(?:{extract.KLE_CASE.pattern}|{extract.OTHER_CASE.pattern})"
+TITLE_CASE_FIRST = re.compile(rf"^(?:sagsnr\.?\s*:?\s*)?(?P<case>{_CASE_ALONE})\s*[-–:]?\s+(?P<title>\S.*)$", re.I)
+TITLE_CASE_LAST = re.compile(rf"^(?P<title>.*?\S)\s*(?:[-–]\s*|\(\s*)(?:sagsnr\.?\s*:?\s*)?(?P<case>{_CASE_ALONE})\s*\)?$", re.I)
+
+
+def _case_in_title(title: str) -> tuple[str, str | None]:
+    """ "27.69.48-P35-1-21 Høring om …" or "Høring om … (Sagsnr. 24/1234)": the
+    case number beside the title in the heading, and the title without it."""
+    match = TITLE_CASE_FIRST.match(title) or TITLE_CASE_LAST.match(title)
+    if not match or not match["title"].strip(" -–:"):
+        return title, None
+    return match["title"].strip(" -–:"), match["case"]
 
 
 def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str]]:

@@ -30,6 +30,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, Or, Query, Term
 
 from .build import INDEX_NAME
+from .extract import council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
 from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
@@ -622,6 +623,8 @@ def same_council(a: str | None, b: str | None) -> bool:
     Handicapudvalget" vs "Arbejdsmarkeds-, Psykiatri- og Handicapudvalget")."""
     if not a or not b:
         return False
+    if council_key(a) == council_key(b):  # "Byråd 2022-2025", "Byråd", "Byrådet"
+        return True
     x, y = ("".join(ch for ch in fold(s) if ch.isalnum()) for s in (a, b))
     return x == y or SequenceMatcher(None, x, y).ratio() >= 0.88
 

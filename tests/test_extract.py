@@ -96,3 +96,46 @@ def test_law_refs():
     assert "serviceloven § 103" in refs and "serviceloven § 104" in refs  # the law carries over
     assert "retssikkerhedsloven § 79 a" in refs
     assert extract.find_law_refs("§ 97 i Serviceloven") == ["serviceloven § 97"]
+
+
+def test_attendance_wordings():
+    assert extract.parse_absence("Martin Bech, Bettina Bøcker Kjeldsen og Niels Vestergaard Salling var fraværende.") == [
+        "Martin Bech", "Bettina Bøcker Kjeldsen", "Niels Vestergaard Salling"]
+    assert extract.parse_absence("Ikke til stede: Liselott Blixt (UP-1)") == ["Liselott Blixt"]
+    assert extract.parse_absence("Der er afbud fra Martin Bech pga. ferie.") == ["Martin Bech"]
+    assert extract.parse_absence("Rådmand Nicolaj Bang deltog ikke i mødet.") == ["Nicolaj Bang"]
+    assert extract.parse_absence("Udvalget var enige om at fortsætte arbejdet.") is None
+    assert extract.parse_partial_attendance("Karstens Frederiksen deltog under pkt. 1-2 og delvis under pkt. 3.") == (
+        "Karstens Frederiksen", {1, 2, 3}, None)
+    assert extract.parse_partial_attendance("Anne Hansen deltog fra pkt. 4.") == ("Anne Hansen", None, 4)
+
+
+def test_votes_as_sentences():
+    votes = extract.parse_votes("Godkendt.\n(Ø) og (F) stemte imod indstillingen.\n(C) undlod at stemme.")
+    assert votes.against == ["(Ø)", "(F)"] and votes.abstained == ["(C)"]
+    votes = extract.parse_votes("For stemte (V), (A), (C), (D) og Liselott Blixt (UP).")
+    assert votes.for_ == ["(V)", "(A)", "(C)", "(D)", "Liselott Blixt (UP)"]
+    counted = extract.parse_votes("Med stemmerne 11 for og 8 imod besluttede byrådet ikke at sende forslaget videre.")
+    assert counted.counts == {"for": 11, "against": 8}
+
+
+def test_dated_treatment_groups():
+    lines = ["17-01-2022 Klima-, Teknik- og Miljøudvalget", "Udvalget kan ikke følge indstillingen.",
+             "Afbud: Heidi Serny Jacobsen 24-01-2022 Økonomiudvalget", "Økonomiudvalget anbefaler overfor Byrådet.",
+             "04-04-2022 Byråd 2022", "Beslutning ikke frigivet"]
+    found = extract.parse_treatment_lines(lines, "2022-05-01", "sagsforløb")
+    assert [(t.council, t.date, t.decision_kind) for t in found] == [
+        ("Klima-, Teknik- og Miljøudvalget", "2022-01-17", "afvist"),
+        ("Økonomiudvalget", "2022-01-24", "anbefales"),
+        ("Byråd", "2022-04-04", None),
+    ]
+    assert found[0].decision == "Udvalget kan ikke følge indstillingen." and found[2].decision is None
+
+
+def test_council_key_and_letters():
+    assert extract.council_key("Byråd 2022-2025") == extract.council_key("Byrådet") == extract.council_key("byraadet")
+    assert extract.council_key("Økonomiudvalget") != extract.council_key("Byrådet")
+    assert extract.restore_danish_letters("skole boerne og ungeudvalget") == "skole børne og ungeudvalget"
+    assert extract.restore_danish_letters("socioekonomisk") == "socioekonomisk"
+    assert extract.body_list("Skole-, Børne- og Ungeudvalget, Økonomiudvalget og Byrådet.") == [
+        "Skole-, Børne- og Ungeudvalget", "Økonomiudvalget", "Byrådet"]

@@ -98,3 +98,24 @@ def test_holbaek_labelled_header(page):
     assert first.decided_by == "Handicaprådet"
     assert [s.heading for s in first.sections][:3] == ["Sagsgang og sagstype", "Indstilling", "Beskrivelse af sagen"]
     assert "Sagsfremstilling" not in first.decision
+
+
+def test_partial_attendance_and_case_numbers_in_headings(tmp_path):
+    """Layout features the four pages show only in part, in one small made-up minute."""
+    from indexer.parser import parse_text
+
+    text = "\n\n".join([
+        "Handicaprådet - Referat", "Dato: 3. marts 2025", "Tidspunkt: Kl. 16:00",
+        "1. 27.69.48-P35-1-25 Fraværende", "Beslutning", "Anne Hansen og Bo Jensen var fraværende.",
+        "Karl Madsen deltog under pkt. 1-2.",
+        "2. Orientering om budget (Sagsnr. 25/1234)", "Beslutning", "Taget til efterretning.",
+        "3. Eventuelt", "Beslutning", "Intet.",
+    ])
+    m = parse_text(text, municipality="Testkommune")
+    assert (m.council, m.kind, m.date, m.time) == ("Handicaprådet", "referat", "2025-03-03", "16:00")
+    items = by_number(m)
+    assert (items[1].title, items[1].case_number) == ("Fraværende", "27.69.48-P35-1-25")
+    assert (items[2].title, items[2].case_number) == ("Orientering om budget", "25/1234")
+    assert items[1].absent == ["Anne Hansen", "Bo Jensen"]
+    assert "Karl Madsen" in items[3].absent and "Karl Madsen" not in items[2].absent
+    assert items[2].decision_kind == "taget til efterretning"

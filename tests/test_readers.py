@@ -592,3 +592,17 @@ def test_pdf_with_owner_password_only_is_read(tmp_path: Path):
     buffer = io.BytesIO()
     writer.write(buffer)
     assert read_document(write(tmp_path, "rettigheder.pdf", buffer.getvalue())).text == "Offentligt referat."
+
+
+def test_random_bytes_are_no_document(tmp_path: Path):
+    """Random bytes named .txt never become a note (issue: a random file was indexed as "DDDD…")."""
+    import random
+
+    rng = random.Random(20261201)
+    for size in (16, 64, 300, 4096, 65536):
+        for trial in range(20):
+            path = write(tmp_path, f"r{size}-{trial}.txt", rng.randbytes(size))
+            with pytest.raises(ReadError):
+                read_document(path)
+    with pytest.raises(ReadError, match="not a document"):
+        read_document(write(tmp_path, "d.txt", b"D" * 5000))
