@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
+from indexer.ingest import shown_name
 from indexer.serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
@@ -123,7 +124,12 @@ def meeting_source(meeting_id: str):
     if path is None:
         raise NotFound("Kildedokumentet er ikke tilgængeligt.")
     mimetype, as_attachment = source_mimetype(path)
-    response = send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=path.name)
+    # Sent as an open file: Werkzeug derives headers from a path as text, which
+    # fails for a name that is not UTF-8 (shown as \xNN, see indexer.ingest).
+    info = path.stat()
+    response = send_file(path.open("rb"), mimetype=mimetype, as_attachment=as_attachment,
+                         download_name=shown_name(path.name), last_modified=info.st_mtime,
+                         etag=f"{info.st_mtime_ns:x}-{info.st_size:x}")
     response.headers["Content-Security-Policy"] = SOURCE_CSP
     return response
 
