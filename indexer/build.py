@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import queue
+import stat
 import tempfile
 import sys
 import time
@@ -26,8 +27,9 @@ from whoosh.index import LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
-from .ingest import IngestError, Ingested, discover, display_path, try_parse
+from .ingest import FileBudget, IngestError, Ingested, Refused, discover, display_path
 from .schema import build_schema, item_document, meeting_document
+from .workers import ParsePool, die_with_parent
 
 SUMMARY_FILE = "build-summary.json"
 INDEX_NAME = "MAIN"
@@ -79,13 +81,23 @@ def indexed_sources(ix) -> dict[str, tuple[str, str]]:
 
 
 def file_sha256(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read as a regular file.
+
+    Opened without blocking and checked after opening: a file swapped for a
+    named pipe after the walk must not stall the build here."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
@@ -115,6 +127,11 @@ def parallel_procs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def parse_procs() -> int:
+    """Parse workers: one core is left to indexing (the main process or its sub-writers)."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
 def build(
     corpus: Path,
     index_dir: Path,
@@ -123,16 +140,19 @@ def build(
     on_progress: Callable[[str], None] | None = None,
     writer_limitmb: int = 256,
     procs: int | None = None,
+    budget: FileBudget | None = None,
 ) -> BuildSummary:
     """Bring the index at `index_dir` up to date with `corpus`.
 
-    Only new or changed files (by content hash) are parsed; files gone from
+    Only new or changed files (by content hash) are parsed, each in a guarded
+    worker process within its `budget` (see indexer.workers); files gone from
     the corpus are removed. Raises BuildBusy when another build is running.
     """
     started = time.perf_counter()
+    budget = budget or FileBudget.from_env()
     summary = BuildSummary(corpus=str(corpus.resolve()), index=str(index_dir.resolve()))
     ix = open_or_create(index_dir)
-    paths = list(discover(corpus))
+    paths = list(discover(corpus, budget))
     plan = _plan(ix, paths, corpus)
     writer = _open_writer(ix, index_dir, len(plan.changed), lock_timeout, writer_limitmb, procs)
     try:
@@ -144,11 +164,13 @@ def build(
         progress = Progress(len(plan.changed))
         changed = {shown for _, shown in plan.changed}
         claimed = {mid: path for path, (_, mid) in plan.known.items() if path not in changed and path not in plan.gone}
-        for path, shown in plan.changed:
-            progress.step(path.name)
-            if on_progress:
-                on_progress(shown)
-            _apply(writer, shown, try_parse(path, corpus), plan.known, claimed, summary)
+        shown_of = dict(plan.changed)
+        with ParsePool(corpus, budget, parse_procs()) as pool:
+            for path, result in pool.parse(shown_of):
+                progress.step(path.name)
+                if on_progress:
+                    on_progress(shown_of[path])
+                _apply(writer, shown_of[path], result, plan.known, claimed, summary)
         for gone in plan.gone:
             writer.delete_by_term("source_path", gone)
             summary.removed += 1
@@ -188,19 +210,8 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: sub-writers then finish their last job and exit on their own
-
-
 def _subwriter_main(parent: int, *args) -> None:
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
     _run_subwriter(*args)
@@ -296,7 +307,7 @@ def _plan(ix, paths: list[Path], corpus: Path) -> Plan:
     for path in paths:
         shown = display_path(path, corpus)
         present.add(shown)
-        sha = file_sha256(path)
+        sha = None if isinstance(path, Refused) else file_sha256(path)
         if sha is not None and sha in seen_hashes:
             plan.skipped.append({"path": shown, "reason": f"duplicate of {seen_hashes[sha]} (same content)"})
             plan.drop.append(shown)
@@ -322,12 +333,19 @@ def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, 
         summary.skipped.append({"path": shown, "reason": f"same meeting as {holder} ({result.meeting.id})"})
         _drop(writer, shown, known, summary)
         return
+    try:
+        documents = meeting_documents(result)
+    except Exception as error:  # noqa: BLE001 - one broken record never stops a build
+        summary.skipped.append({"path": shown, "reason": f"cannot be indexed ({type(error).__name__}: {error})"})
+        _drop(writer, shown, known, summary)
+        return
     if shown in known:
         writer.delete_by_term("source_path", shown)
         summary.updated += 1
     else:
         summary.added += 1
-    add_meeting(writer, result)
+    for document in documents:
+        writer.add_document(**document)
 
 
 def _drop(writer, shown: str, known: dict[str, tuple[str, str]], summary: BuildSummary) -> None:
@@ -337,11 +355,11 @@ def _drop(writer, shown: str, known: dict[str, tuple[str, str]], summary: BuildS
         summary.removed += 1
 
 
-def add_meeting(writer, ingested: Ingested) -> None:
+def meeting_documents(ingested: Ingested) -> list[dict]:
+    """The index documents of one meeting, all made before any is added, so a
+    record that cannot be stored is skipped whole, never half-indexed."""
     meeting = ingested.meeting
-    writer.add_document(**meeting_document(meeting))
-    for item in meeting.items:
-        writer.add_document(**item_document(item, meeting))
+    return [meeting_document(meeting), *(item_document(item, meeting) for item in meeting.items)]
 
 
 def _count(ix, summary: BuildSummary) -> None:
