@@ -300,3 +300,188 @@ def test_reader_that_crashes_or_runs_out_of_memory_costs_only_its_file(corpus: P
     reason = skipped(summary)["corpus/testby/bombe.pdf"]
     assert "the reader crashed on this file" in reason or "too large to parse in memory" in reason, reason
     assert hits(tmp_path / "index", "kodeordgodfil") == 1
+
+
+# --- 6. an empty archive is a normal state -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def empty_index(tmp_path_factory) -> Path:
+    from indexer.build import build
+
+    base = tmp_path_factory.mktemp("empty")
+    (base / "corpus").mkdir()
+    summary = build(base / "corpus", base / "index")
+    assert summary.meetings == 0 and summary.items == 0
+    return base / "index"
+
+
+def every_route(app) -> list[str]:
+    """One URL per GET route of the app, with a made-up value for each parameter."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()):
+            continue
+        url = rule.rule
+        for argument in rule.arguments:
+            url = url.replace(f"<{argument}>", "x").replace(f"<path:{argument}>", "12/345")
+        urls.append(url.replace("<path:filename>", "style.css"))
+    return urls
+
+
+def test_empty_index_is_served_on_every_route(empty_index: Path, tmp_path: Path):
+    """Before: NotImplementedError from Whoosh's column_reader, every route a 500."""
+    from webapp import create_app
+
+    app = create_app(empty_index, testing=True, corpus_dir=tmp_path)
+    client = app.test_client()
+    urls = every_route(app) + ["/soeg?q=tilsyn", "/soeg?council=Socialudvalget", "/soeg.atom?q=x", "/soeg.csv?q=x",
+                               "/api/search?q=tilsyn", "/api/search?year=2025&sort=date"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (200, 404), (url, response.status_code)
+    assert "Arkivet er tomt." in client.get("/").get_data(as_text=True)
+    answer = client.get("/api/search?q=tilsyn").get_json()
+    assert answer["total"] == 0 and answer["results"] == []
+
+
+def test_python_m_webapp_starts_on_an_empty_index(empty_index: Path):
+    """Before: `python -m webapp` died in warm-up."""
+    with live_server(empty_index) as port:
+        status, body = http_get(port, "/")
+        assert status == 200 and "Arkivet er tomt." in body.decode()
+        status, body = http_get(port, "/api/search?q=tilsyn")
+        assert status == 200 and json.loads(body)["total"] == 0
+
+
+# --- 7. slow clients ------------------------------------------------------------------------------
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def http_get(port: int, target: str, host: str = LOOPBACK, timeout: float = 10.0) -> tuple[int, bytes]:
+    """One HTTP/1.0 GET over a fresh loopback connection: (status, body)."""
+    with socket.create_connection((LOOPBACK, port), timeout=timeout) as sock:
+        sock.sendall(f"GET {target} HTTP/1.0\r\nHost: {host}\r\n\r\n".encode("latin-1"))
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    data = b"".join(chunks)
+    head, _, body = data.partition(b"\r\n\r\n")
+    return (int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0), body
+
+
+class live_server:
+    """`python -m webapp` on a free loopback port, for the length of a with block."""
+
+    def __init__(self, index: Path, *args: str) -> None:
+        self.index, self.args = index, args
+
+    def __enter__(self) -> int:
+        import time
+
+        self.port = free_port()
+        self.log = (self.index.parent / f"server-{self.port}.log").open("w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "webapp", "--index", str(self.index), "--host", LOOPBACK, "--port", str(self.port),
+             *self.args],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=self.log, stderr=self.log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                http_get(self.port, "/api/openapi.json", timeout=2)
+                return self.port
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        self.log.seek(0)
+        pytest.fail(f"python -m webapp did not answer: {self.log.read()[-3000:]}")
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def slow_clients(port: int, count: int) -> list[socket.socket]:
+    """`count` connections that have each sent the first bytes of a request."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection((LOOPBACK, port), timeout=5)
+        sock.sendall(b"GET /soeg?q=tilsyn HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        sockets.append(sock)
+    return sockets
+
+
+def trickle(sockets: list[socket.socket]) -> int:
+    """One more header byte from each slow client; how many are still connected."""
+    alive = 0
+    for sock in sockets:
+        try:
+            sock.sendall(b"X")
+            alive += 1
+        except OSError:
+            pass
+    return alive
+
+
+def test_150_slow_clients_do_not_starve_normal_requests(corpus_index: Path):
+    """Before: waitress's connection_limit (100) filled with clients trickling
+    header bytes (channel_timeout counts inactivity only), and normal requests
+    timed out. Bounded: 150 clients, about 12 s, loopback only."""
+    import time
+
+    with live_server(corpus_index, "--header-timeout", "6") as port:
+        sockets = slow_clients(port, 150)
+        try:
+            answered, started = [], time.monotonic()
+            while time.monotonic() - started < 12:
+                alive = trickle(sockets)
+                status, body = http_get(port, "/api/search?q=tilsyn", timeout=5)
+                answered.append((round(time.monotonic() - started, 1), alive, status))
+                time.sleep(0.5)
+        finally:
+            for sock in sockets:
+                sock.close()
+    assert all(status == 200 for _, _, status in answered), answered
+    assert answered[0][1] == 150, answered  # all 150 were connected and trickling at first
+    assert answered[-1][1] == 0, answered  # and the header deadline closed every one of them
+
+
+# --- 8. the Host header is not trusted -----------------------------------------------------------
+
+
+def test_absolute_urls_come_from_the_base_url_never_the_host_header(corpus_index: Path, corpus_dir: Path):
+    from webapp import create_app
+
+    client = create_app(corpus_index, testing=True, corpus_dir=corpus_dir,
+                        base_url="https://arkiv.example.dk/").test_client()
+    hostile = {"Host": "evil.example", "X-Forwarded-Host": "evil.example"}
+    feed = client.get("/soeg.atom?q=tilsyn", headers=hostile).get_data(as_text=True)
+    table = client.get("/soeg.csv?q=tilsyn", headers=hostile).get_data(as_text=True)
+    for body in (feed, table):
+        assert "evil.example" not in body
+        assert "https://arkiv.example.dk/punkt/" in body
+    for target in ("/moede//x", "/static//style.css", "/api//search?q=x"):
+        response = client.get(target, headers=hostile)
+        assert response.status_code == 308, target
+        assert response.headers["Location"].startswith("/") and "evil" not in response.headers["Location"]
+    with pytest.raises(ValueError):
+        create_app(corpus_index, testing=True, base_url="javascript:alert(1)")
+
+
+def test_live_server_links_use_the_listen_address_by_default(corpus_index: Path):
+    with live_server(corpus_index) as port:
+        status, body = http_get(port, "/soeg.atom?q=tilsyn", host="evil.example")
+    assert status == 200 and b"evil.example" not in body and f"http://127.0.0.1:{port}/punkt/".encode() in body
