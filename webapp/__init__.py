@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from indexer.query import MAX_QUERY_CHARS
+
 from . import api, archive_state, errors, exports, labels, pages, security
 from .sources import default_corpus_dir
 
@@ -51,6 +53,7 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["max_query_chars"] = MAX_QUERY_CHARS  # the search boxes' maxlength
     archive_state.install(app, index_path, corpus_path)
     labels.register(app)
     security.install(app)
