@@ -14,6 +14,7 @@ import json
 import os
 import pickle
 import queue
+import shutil
 import stat
 import tempfile
 import sys
@@ -23,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
@@ -34,6 +35,7 @@ from .workers import ParsePool, die_with_parent
 SUMMARY_FILE = "build-summary.json"
 INDEX_NAME = "MAIN"
 PARALLEL_MIN_FILES = 64  # below this, starting writer processes costs more than it saves
+SUMMARY_TEMP_GRACE = 300.0  # seconds; a younger summary temp file may belong to a build finishing now
 
 
 class BuildBusy(RuntimeError):
@@ -154,8 +156,10 @@ def build(
     ix = open_or_create(index_dir)
     paths = list(discover(corpus, budget))
     plan = _plan(ix, paths, corpus)
+    opened_at = time.time()
     writer = _open_writer(ix, index_dir, len(plan.changed), lock_timeout, writer_limitmb, procs)
     try:
+        sweep_litter(index_dir, writer, opened_at)
         if ix.latest_generation() != plan.generation:  # another build committed while we planned
             plan = _plan(ix, paths, corpus)
         summary.files, summary.unchanged, summary.skipped = len(paths), plan.unchanged, list(plan.skipped)
@@ -182,6 +186,44 @@ def build(
     summary.seconds = round(time.perf_counter() - started, 3)
     write_summary(index_dir, summary)
     return summary
+
+
+def sweep_litter(index_dir: Path, writer, opened_at: float) -> list[str]:
+    """Remove what failed or killed builds left in the index folder; the names removed.
+
+    A build killed mid-way leaves segment files no table of contents names,
+    the multiprocess writer's temporary folder (job lists, posting runs) and
+    temporary TOC and summary files; Whoosh cleans only segment and TOC files,
+    and only at a later commit. Called with the writer lock held, so no
+    other build is writing; the segments kept are those the writer read
+    under the lock plus its own new one. Whoosh names every writer's
+    temporary folder alike ("MAIN.tmp"), so in the one this writer uses only
+    files older than the writer (`opened_at`, before the lock was taken) go.
+    """
+    live = {segment.segment_id() for segment in writer.segments} | {writer.newsegment.segment_id()}
+    own_temp = Path(writer.temp_storage().folder).name
+    segment_file, toc_file = TOC._segment_pattern(INDEX_NAME), TOC._pattern(INDEX_NAME)
+    current_toc = f"_{INDEX_NAME}_{writer.generation - 1}.toc"
+    removed = []
+    for entry in sorted(index_dir.iterdir()):
+        name = entry.name
+        if entry.is_dir():
+            if name.endswith(".tmp"):
+                targets = [f for f in entry.iterdir() if f.stat().st_mtime < opened_at - 1] if name == own_temp else [entry]
+                removed += [_remove(target) for target in targets]
+        elif ((match := segment_file.match(name)) and match.group(1) not in live) \
+                or (toc_file.match(name) and name != current_toc) or ".toc." in name \
+                or (name.startswith(".summary-") and time.time() - entry.stat().st_mtime > SUMMARY_TEMP_GRACE):
+            removed.append(_remove(entry))
+    return removed
+
+
+def _remove(path: Path) -> str:
+    try:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    except FileNotFoundError:
+        pass
+    return path.name
 
 
 def _worth_compacting(ix) -> bool:
