@@ -29,6 +29,11 @@ from pathlib import Path
 from .ingest import FileBudget, Ingested, IngestError, display_path, try_parse
 
 READY = "ready"
+# Set in a parse worker's environment from its first instruction on, so that
+# tools (and the crash tests) can tell it from the build's index sub-writers;
+# its name (/proc/<pid>/comm) follows once it runs.
+ROLE_VARIABLE, ROLE = "RAADSARKIV_PROCESS", "parse-worker"
+PROCESS_NAME = b"raadsarkiv-read"
 START_SECONDS = 120.0  # a worker that cannot even import the parser in this time is broken
 
 
@@ -44,6 +49,17 @@ def die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # not Linux: workers then exit when their pipe closes
+
+
+def name_process(name: bytes) -> None:
+    """Name this process for ps and /proc/<pid>/comm (prctl PR_SET_NAME), so a
+    parse worker can be told from the build's index sub-writers."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(15, ctypes.c_char_p(name[:15]), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 def limit_memory(limit: int) -> None:
@@ -63,6 +79,7 @@ def _worker_main(conn: Connection, parent: int, corpus: Path | None, budget: Fil
     die_with_parent()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
+    name_process(PROCESS_NAME)
     _warm_up(budget)
     limit_memory(budget.memory_bytes)
     conn.send(READY)
@@ -153,7 +170,11 @@ class ParsePool:
             target=_worker_main, args=(child_end, os.getpid(), self.corpus, self.budget), daemon=True,
             name="raadsarkiv-parse",
         )
-        process.start()
+        os.environ[ROLE_VARIABLE] = ROLE  # inherited by the spawned interpreter only
+        try:
+            process.start()
+        finally:
+            os.environ.pop(ROLE_VARIABLE, None)
         child_end.close()
         if not parent_end.poll(START_SECONDS):
             process.kill()
