@@ -171,7 +171,7 @@ def build(
         shown_of = dict(plan.changed)
         with ParsePool(corpus, budget, parse_procs()) as pool:
             for path, result in pool.parse(shown_of):
-                progress.step(path.name)
+                progress.step(Path(shown_of[path]).name)  # the shown name: a terminal may refuse the raw one
                 if on_progress:
                     on_progress(shown_of[path])
                 _apply(writer, shown_of[path], result, plan.known, claimed, summary)

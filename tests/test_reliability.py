@@ -19,7 +19,6 @@ import os
 import resource
 import shutil
 import socket
-import stat
 import struct
 import subprocess
 import sys
@@ -489,13 +488,10 @@ def test_live_server_links_use_the_listen_address_by_default(corpus_index: Path)
 
 # --- 9. the API agrees with its OpenAPI document ----------------------------------------------------
 
-import schemathesis  # noqa: E402 - only this section needs it
-from hypothesis import HealthCheck, settings  # noqa: E402
-
-
 @pytest.fixture(scope="module")
 def api_schema(corpus_index: Path, corpus_dir: Path):
     """The OpenAPI document as the app serves it, called in-process (WSGI)."""
+    schemathesis = pytest.importorskip("schemathesis", reason="install the test extra: pip install -e '.[test]'")
     from webapp import create_app
 
     app = create_app(corpus_index, testing=True, corpus_dir=corpus_dir)
@@ -526,7 +522,7 @@ def test_api_agrees_with_its_openapi_document(api_schema, operation_id: str, mod
 
     (Schemathesis's own pytest plugin does not run under pytest 9, so its
     strategies are driven by Hypothesis here.)"""
-    from hypothesis import given
+    from hypothesis import HealthCheck, given, settings
     from schemathesis import GenerationMode
 
     operation = api_schema.find_operation_by_id(operation_id)
