@@ -183,7 +183,7 @@ class ParsePool:
             parent_end.recv()
         except (EOFError, OSError) as error:
             process.join()
-            raise WorkerStartFailed(f"a parse worker failed to start ({death_reason(process.exitcode)})") from error
+            raise WorkerStartFailed(f"a parse worker failed to start (exit code {process.exitcode})") from error
         worker = _Worker(process, parent_end)
         self.workers.append(worker)
         return worker
