@@ -1,8 +1,9 @@
 """A bounded HTTP load client for loopback servers, and a server launcher.
 
 Used by `make bench` (8 clients, 30 s on /api/search) and `make soak`
-(16 clients, mixed pages). Requests go only to 127.0.0.1, the loops are
-bounded in time, and each client keeps one keep-alive connection.
+(16 clients, mixed pages, plus slow clients that trickle header bytes).
+Requests go only to 127.0.0.1, the loops are bounded in time, and each
+client keeps one keep-alive connection.
 """
 
 from __future__ import annotations
@@ -146,4 +147,49 @@ def run_load(port: int, paths: list[str], clients: int, seconds: float) -> LoadR
     for thread in threads:
         thread.join(seconds + 60)
     result.seconds = time.monotonic() - started
+    return result
+
+
+@dataclass
+class SlowResult:
+    opened: int = 0  # connections the slow clients opened (a new one each time the server closed one)
+    closed_by_server: int = 0
+    peak: int = 0  # most slow connections open at once
+
+
+def run_slow_clients(port: int, clients: int, seconds: float, stop: threading.Event | None = None,
+                     interval: float = 1.0) -> SlowResult:
+    """`clients` connections that each send the start of a request and then one
+    header byte per `interval`, never finishing it; a connection the server
+    closes is replaced. Bounded by `seconds` (or `stop`), loopback only."""
+    result = SlowResult()
+    stop = stop or threading.Event()
+    stop_at = time.monotonic() + seconds
+    sockets: list[socket.socket] = []
+
+    def connect() -> None:
+        try:
+            sock = socket.create_connection((LOOPBACK, port), timeout=5)
+            sock.sendall(b"GET /soeg?q=tilsyn HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        except OSError:
+            return
+        sockets.append(sock)
+        result.opened += 1
+
+    try:
+        while time.monotonic() < stop_at and not stop.is_set():
+            while len(sockets) < clients and time.monotonic() < stop_at:
+                connect()
+            result.peak = max(result.peak, len(sockets))
+            for sock in list(sockets):
+                try:
+                    sock.sendall(b"X")
+                except OSError:
+                    sockets.remove(sock)
+                    sock.close()
+                    result.closed_by_server += 1
+            stop.wait(interval)
+    finally:
+        for sock in sockets:
+            sock.close()
     return result

@@ -109,6 +109,10 @@ _WORD_CACHE = 1 << 17
 
 MIN_PART = 3  # shortest head lemma / middle / tail: "rus", "råd"
 MIN_COMPOUND = 6  # shorter words are never split
+# Longer words are never split either: no Danish word is 50 letters long
+# ("speciallægepraksisplanlægningsudvalget" has 38), and the split is
+# quadratic in the word's length (a 1 MB token took 166 s before this bound).
+MAX_COMPOUND = 50
 STRICT_PART = 4  # parts of a word the lexicon already knows need this many letters
 
 # Danish derivational endings that hunspell also lists as words ("ring",
@@ -329,7 +333,7 @@ def _best_split(word: str) -> tuple[str, ...] | None:
     """
     lexicon = load_lexicon()
     size = len(word)
-    if size < MIN_COMPOUND or not lexicon or not word.isalpha() or word in PARTICLES:
+    if not MIN_COMPOUND <= size <= MAX_COMPOUND or not lexicon or not word.isalpha() or word in PARTICLES:
         return None
     strict = lexicon.is_word(word)
     last = size - MIN_PART  # a tail needs MIN_PART letters

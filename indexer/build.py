@@ -14,6 +14,8 @@ import json
 import os
 import pickle
 import queue
+import shutil
+import stat
 import tempfile
 import sys
 import time
@@ -22,17 +24,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import TOC, LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
-from .ingest import IngestError, Ingested, discover, display_path, try_parse
+from .ingest import FileBudget, IngestError, Ingested, Refused, discover, display_path
 from .report import Coverage
 from .schema import build_schema, item_document, meeting_document
+from .workers import ParsePool, die_with_parent
 
 SUMMARY_FILE = "build-summary.json"
 INDEX_NAME = "MAIN"
 PARALLEL_MIN_FILES = 64  # below this, starting writer processes costs more than it saves
+SUMMARY_TEMP_GRACE = 300.0  # seconds; a younger summary temp file may belong to a build finishing now
 
 
 class BuildBusy(RuntimeError):
@@ -82,13 +86,23 @@ def indexed_sources(ix) -> dict[str, tuple[str, str]]:
 
 
 def file_sha256(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read as a regular file.
+
+    Opened without blocking and checked after opening: a file swapped for a
+    named pipe after the walk must not stall the build here."""
     digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
@@ -118,6 +132,11 @@ def parallel_procs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def parse_procs() -> int:
+    """Parse workers: one core is left to indexing (the main process or its sub-writers)."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
 def build(
     corpus: Path,
     index_dir: Path,
@@ -126,19 +145,24 @@ def build(
     on_progress: Callable[[str], None] | None = None,
     writer_limitmb: int = 256,
     procs: int | None = None,
+    budget: FileBudget | None = None,
 ) -> BuildSummary:
     """Bring the index at `index_dir` up to date with `corpus`.
 
-    Only new or changed files (by content hash) are parsed; files gone from
+    Only new or changed files (by content hash) are parsed, each in a guarded
+    worker process within its `budget` (see indexer.workers); files gone from
     the corpus are removed. Raises BuildBusy when another build is running.
     """
     started = time.perf_counter()
+    budget = budget or FileBudget.from_env()
     summary = BuildSummary(corpus=str(corpus.resolve()), index=str(index_dir.resolve()))
     ix = open_or_create(index_dir)
-    paths = list(discover(corpus))
+    paths = list(discover(corpus, budget))
     plan = _plan(ix, paths, corpus)
+    opened_at = time.time()
     writer = _open_writer(ix, index_dir, len(plan.changed), lock_timeout, writer_limitmb, procs)
     try:
+        sweep_litter(index_dir, writer, opened_at)
         if ix.latest_generation() != plan.generation:  # another build committed while we planned
             plan = _plan(ix, paths, corpus)
         summary.files, summary.unchanged, summary.skipped = len(paths), plan.unchanged, list(plan.skipped)
@@ -147,17 +171,18 @@ def build(
         progress = Progress(len(plan.changed))
         changed = {shown for _, shown in plan.changed}
         claimed = {mid: path for path, (_, mid) in plan.known.items() if path not in changed and path not in plan.gone}
+        shown_of = dict(plan.changed)
         coverage = Coverage()
-        for path, shown in plan.changed:
-            progress.step(path.name)
-            if on_progress:
-                on_progress(shown)
-            result = try_parse(path, corpus)
-            if isinstance(result, IngestError):
-                coverage.add_failure()
-            else:
-                coverage.add(result.meeting)
-            _apply(writer, shown, result, plan.known, claimed, summary)
+        with ParsePool(corpus, budget, parse_procs()) as pool:
+            for path, result in pool.parse(shown_of):
+                progress.step(Path(shown_of[path]).name)  # the shown name: a terminal may refuse the raw one
+                if on_progress:
+                    on_progress(shown_of[path])
+                if isinstance(result, IngestError):
+                    coverage.add_failure()
+                else:
+                    coverage.add(result.meeting)
+                _apply(writer, shown_of[path], result, plan.known, claimed, summary)
         summary.coverage = coverage.to_dict()
         for gone in plan.gone:
             writer.delete_by_term("source_path", gone)
@@ -170,6 +195,44 @@ def build(
     summary.seconds = round(time.perf_counter() - started, 3)
     write_summary(index_dir, summary)
     return summary
+
+
+def sweep_litter(index_dir: Path, writer, opened_at: float) -> list[str]:
+    """Remove what failed or killed builds left in the index folder; the names removed.
+
+    A build killed mid-way leaves segment files no table of contents names,
+    the multiprocess writer's temporary folder (job lists, posting runs) and
+    temporary TOC and summary files; Whoosh cleans only segment and TOC files,
+    and only at a later commit. Called with the writer lock held, so no
+    other build is writing; the segments kept are those the writer read
+    under the lock plus its own new one. Whoosh names every writer's
+    temporary folder alike ("MAIN.tmp"), so in the one this writer uses only
+    files older than the writer (`opened_at`, before the lock was taken) go.
+    """
+    live = {segment.segment_id() for segment in writer.segments} | {writer.newsegment.segment_id()}
+    own_temp = Path(writer.temp_storage().folder).name
+    segment_file, toc_file = TOC._segment_pattern(INDEX_NAME), TOC._pattern(INDEX_NAME)
+    current_toc = f"_{INDEX_NAME}_{writer.generation - 1}.toc"
+    removed = []
+    for entry in sorted(index_dir.iterdir()):
+        name = entry.name
+        if entry.is_dir():
+            if name.endswith(".tmp"):
+                targets = [f for f in entry.iterdir() if f.stat().st_mtime < opened_at - 1] if name == own_temp else [entry]
+                removed += [_remove(target) for target in targets]
+        elif ((match := segment_file.match(name)) and match.group(1) not in live) \
+                or (toc_file.match(name) and name != current_toc) or ".toc." in name \
+                or (name.startswith(".summary-") and time.time() - entry.stat().st_mtime > SUMMARY_TEMP_GRACE):
+            removed.append(_remove(entry))
+    return removed
+
+
+def _remove(path: Path) -> str:
+    try:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    except FileNotFoundError:
+        pass
+    return path.name
 
 
 def _worth_compacting(ix) -> bool:
@@ -198,19 +261,8 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass  # not Linux: sub-writers then finish their last job and exit on their own
-
-
 def _subwriter_main(parent: int, *args) -> None:
-    _die_with_parent()
+    die_with_parent()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
     _run_subwriter(*args)
@@ -306,7 +358,7 @@ def _plan(ix, paths: list[Path], corpus: Path) -> Plan:
     for path in paths:
         shown = display_path(path, corpus)
         present.add(shown)
-        sha = file_sha256(path)
+        sha = None if isinstance(path, Refused) else file_sha256(path)
         if sha is not None and sha in seen_hashes:
             plan.skipped.append({"path": shown, "reason": f"duplicate of {seen_hashes[sha]} (same content)"})
             plan.drop.append(shown)
@@ -332,12 +384,19 @@ def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, 
         summary.skipped.append({"path": shown, "reason": f"same meeting as {holder} ({result.meeting.id})"})
         _drop(writer, shown, known, summary)
         return
+    try:
+        documents = meeting_documents(result)
+    except Exception as error:  # noqa: BLE001 - one broken record never stops a build
+        summary.skipped.append({"path": shown, "reason": f"cannot be indexed ({type(error).__name__}: {error})"})
+        _drop(writer, shown, known, summary)
+        return
     if shown in known:
         writer.delete_by_term("source_path", shown)
         summary.updated += 1
     else:
         summary.added += 1
-    add_meeting(writer, result)
+    for document in documents:
+        writer.add_document(**document)
 
 
 def _drop(writer, shown: str, known: dict[str, tuple[str, str]], summary: BuildSummary) -> None:
@@ -347,11 +406,11 @@ def _drop(writer, shown: str, known: dict[str, tuple[str, str]], summary: BuildS
         summary.removed += 1
 
 
-def add_meeting(writer, ingested: Ingested) -> None:
+def meeting_documents(ingested: Ingested) -> list[dict]:
+    """The index documents of one meeting, all made before any is added, so a
+    record that cannot be stored is skipped whole, never half-indexed."""
     meeting = ingested.meeting
-    writer.add_document(**meeting_document(meeting))
-    for item in meeting.items:
-        writer.add_document(**item_document(item, meeting))
+    return [meeting_document(meeting), *(item_document(item, meeting) for item in meeting.items)]
 
 
 def _count(ix, summary: BuildSummary) -> None:

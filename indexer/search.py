@@ -170,13 +170,16 @@ class Snapshot:
 def _load_snapshot(ix) -> Snapshot:
     searcher = ix.searcher()
     reader = searcher.reader()
-    facets = reader.column_reader("facets")
-    dates = reader.column_reader("date")
     rows, item_dates = {}, {}
-    for docnum in searcher.document_numbers(doctype="item"):
-        rows[docnum] = facets[docnum]
-        value = dates[docnum]
-        item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
+    # An index with no documents (an empty corpus) has no columns at all:
+    # Whoosh's empty reader raises NotImplementedError for column_reader.
+    if reader.doc_count_all():
+        facets = reader.column_reader("facets")
+        dates = reader.column_reader("date")
+        for docnum in searcher.document_numbers(doctype="item"):
+            rows[docnum] = facets[docnum]
+            value = dates[docnum]
+            item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
     meetings = []
     for docnum in searcher.document_numbers(doctype="meeting"):
         record = unpack(searcher.stored_fields(docnum)["record"])

@@ -83,7 +83,7 @@ def test_search_date_range(client):
 
 
 @pytest.mark.parametrize("params", [
-    "page=0", "page=x", "page=10001", "per_page=0", "per_page=101", "per_page=50&page=201", "sort=best",
+    "page=0", "page=x", "page=10001", "page=501", "per_page=0", "per_page=101", "sort=best",
     "date_from=2025-1-1", "fra=2025-02-30", "til=tomorrow", "fra=2025-06-01&til=2025-01-01", "council=" + "x" * 300,
 ])
 def test_bad_parameters_are_400_json_in_danish(client, params):

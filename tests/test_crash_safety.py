@@ -119,7 +119,17 @@ def wait_until(predicate, timeout: float, interval: float = 0.002):
 
 
 def sub_writers(session: int) -> list[int]:
-    return [pid for pid, command in session_processes(session) if "spawn_main" in command]
+    """The build's index sub-writers (spawned processes that are not parse workers)."""
+    return [pid for pid, command in session_processes(session) if "spawn_main" in command and not _parse_worker(pid)]
+
+
+def _parse_worker(pid: int) -> bool:
+    from indexer.workers import ROLE, ROLE_VARIABLE
+
+    try:
+        return f"{ROLE_VARIABLE}={ROLE}".encode() in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
 
 
 # --- index state ---------------------------------------------------------------------------------

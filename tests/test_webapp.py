@@ -400,7 +400,7 @@ def test_csv_export_parses_and_contains_hits(client):
 
 BAD_PARAMETERS = [
     "page=0", "page=abc", "page=-1", "page=1.5", "page=501", "per_page=0", "per_page=101", "per_page=x",
-    "per_page=100&page=101", "sort=newest", "sort=%3Cb%3E", "fra=2025-13-01", "fra=i+går", "til=2025-02-30",
+    "page=99999", "sort=newest", "sort=%3Cb%3E", "fra=2025-13-01", "fra=i+går", "til=2025-02-30",
     "fra=2025-05-01&til=2025-01-01", "fra=20250101",
 ]
 
@@ -425,9 +425,10 @@ ODD_QUERIES = [
 
 @pytest.mark.parametrize("q", ODD_QUERIES)
 def test_odd_queries_never_give_500(client, q):
+    expected = 400 if len(q) > 500 else 200  # a query over 500 characters is refused, never cut
     for route in ("/soeg", "/soeg.atom", "/soeg.csv", "/api/search"):
         response = client.get(route, query_string={"q": q})
-        assert response.status_code == 200, (route, q, response.status_code)
+        assert response.status_code == expected, (route, q, response.status_code)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

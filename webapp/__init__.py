@@ -8,18 +8,36 @@ it, so a missing index gives a friendly 503 page rather than a crash.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+
+from indexer.query import MAX_QUERY_CHARS
 
 from . import api, archive_state, errors, exports, labels, pages, security
 from .sources import default_corpus_dir
 
 
-def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str | Path | None = None) -> Flask:
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # `python -m webapp`'s default listen address
+
+
+def normalise_base_url(url: str) -> str:
+    """"https://arkiv.example.dk/" → "https://arkiv.example.dk"; anything but an
+    http(s) address without query or fragment is refused (ValueError)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"base URL must look like https://arkiv.example.dk[/sti], not {url!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str | Path | None = None,
+               base_url: str = DEFAULT_BASE_URL) -> Flask:
     """Build the app for one index folder.
 
     `corpus_dir` bounds which source documents may be served; by default it
-    is the corpus recorded in the index's build summary.
+    is the corpus recorded in the index's build summary. `base_url` is the
+    public address absolute links (Atom, CSV) start with: the Host header of
+    a request is never trusted for them.
     """
     index_path = Path(index_dir)
     corpus_path = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir(index_path)
@@ -29,11 +47,13 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
         DEBUG=False,
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing here accepts a request body
         SEND_FILE_MAX_AGE_DEFAULT=3600,
+        BASE_URL=normalise_base_url(base_url),
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["max_query_chars"] = MAX_QUERY_CHARS  # the search boxes' maxlength
     archive_state.install(app, index_path, corpus_path)
     labels.register(app)
     security.install(app)

@@ -1,7 +1,7 @@
-"""`python -m webapp --index DIR [--host H] [--port P]`: serve with waitress.
+"""`python -m webapp --index DIR [--host H] [--port P] [--base-url URL]`: serve with waitress.
 
-Waitress (threads=8), never Flask's debug server: the debugger would let
-anyone who reaches the port run code.
+Waitress (see webapp/server.py for its limits), never Flask's debug server:
+the debugger would let anyone who reaches the port run code.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import logging
 import sys
 from pathlib import Path
 
-from waitress import serve
-
 from . import create_app
+from .server import ServerLimits, make_server
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +21,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", default=None, help="corpus folder whose documents may be served (default: the one the index was built from)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--base-url", default=None,
+                        help="public address for absolute links in feeds and CSV, e.g. https://raadsarkiv.example.dk "
+                             "(default: http://HOST:PORT); the Host header is never used")
+    defaults = ServerLimits()
+    parser.add_argument("--threads", type=int, default=defaults.threads)
+    parser.add_argument("--connection-limit", type=int, default=defaults.connection_limit,
+                        help="open connections at most (slow clients each hold one)")
+    parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
+                        help="seconds a request may take to arrive, from its first byte to its last")
+    parser.add_argument("--channel-timeout", type=float, default=defaults.channel_timeout,
+                        help="seconds an idle keep-alive connection is kept open")
     return parser
 
 
@@ -40,13 +49,28 @@ def warm_up(app) -> None:
             pass  # pages explain that the index is not built yet
 
 
+def listen_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(Path(args.index), corpus_dir=args.corpus)
+    base_url = args.base_url or listen_url(args.host, args.port)
+    app = create_app(Path(args.index), corpus_dir=args.corpus, base_url=base_url)
     warm_up(app)
-    print(f"Rådsarkiv: http://{args.host}:{args.port}/ (indeks: {args.index})", file=sys.stderr)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    limits = ServerLimits(threads=args.threads, connection_limit=args.connection_limit,
+                          header_timeout=args.header_timeout, channel_timeout=args.channel_timeout)
+    server = make_server(app, args.host, args.port, limits)  # waitress
+    print(f"Rådsarkiv: {listen_url(args.host, args.port)}/ (indeks: {args.index}, adresse i links: {base_url})",
+          file=sys.stderr)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
     return 0
 
 

@@ -16,7 +16,7 @@ from indexer.serialize import case_url, item_url, meeting_url, response_to_json
 from .archive_state import get_archive
 from .casework import ordered_timeline
 from .openapi import openapi_document
-from .params import parse_search
+from .params import parse_meeting_page, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -50,15 +50,21 @@ def item(item_id: str):
 
 @bp.get("/meetings/<meeting_id>")
 def meeting(meeting_id: str):
+    """The meeting with one page of its agenda (`page`, `per_page`): a meeting
+    of 100,000 items was once a 25 MB answer."""
+    shown = parse_meeting_page(request.args)
     record = get_archive().meeting(meeting_id)
     if record is None:
         raise NotFound("Mødet findes ikke i arkivet.")
+    agenda = record.get("items", [])
+    start, end = shown.bounds(len(agenda))
     items = [
         {**summary, "url": item_url(summary["id"]),
          "case_url": case_url(summary["case_number"]) if summary.get("case_number") else None}
-        for summary in record.get("items", [])
+        for summary in agenda[start:end]
     ]
-    return jsonify({**record, "items": items, "url": meeting_url(record["id"])})
+    return jsonify({**record, "items": items, "items_total": len(agenda), "page": shown.page,
+                    "per_page": shown.per_page, "url": meeting_url(record["id"])})
 
 
 @bp.get("/cases/<path:case_number>")

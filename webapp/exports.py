@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from html import escape
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from indexer.search import Hit, SearchResponse
 from indexer.serialize import item_url
@@ -31,6 +31,11 @@ CSV_MAX_ROWS = 1000
 CSV_PAGE = 100  # the search layer's largest page
 CSV_COLUMNS = ("id", "dato", "kommune", "råd", "punkt", "titel", "sagsnummer", "dokumenttype", "beslutning", "url")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def base_url() -> str:
+    """The configured public address (never the request's Host header)."""
+    return current_app.config["BASE_URL"]
 
 
 def _search(state: SearchState, page: int, per_page: int, snippets: bool) -> SearchResponse:
@@ -65,7 +70,7 @@ def _entry(feed: ET.Element, hit: Hit, root: str) -> None:
 def atom() -> Response:
     state = parse_search(request.args).for_export()
     response = _search(state, 1, FEED_ENTRIES, snippets=True)
-    root = request.url_root.rstrip("/")
+    root = base_url()
     ET.register_namespace("", ATOM_NS)
     feed = ET.Element(f"{{{ATOM_NS}}}feed")
     ET.SubElement(feed, f"{{{ATOM_NS}}}id").text = root + state.url("/soeg.atom")
@@ -101,7 +106,7 @@ def _csv_hits(state: SearchState) -> Iterator[Hit]:
 @bp.get("/soeg.csv")
 def csv_export() -> Response:
     state = parse_search(request.args).for_export()
-    root = request.url_root.rstrip("/")
+    root = base_url()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from indexer.query import MAX_QUERY_CHARS
 from indexer.schema import FACETS
 from indexer.search import MAX_WINDOW
 
-from .params import DEFAULT_PER_PAGE, MAX_PER_PAGE, MAX_VALUES_PER_FACET, SORTS
+from .params import (
+    DEFAULT_PER_PAGE,
+    MAX_MEETING_ITEMS_PER_PAGE,
+    MAX_MEETING_PAGE,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_VALUE_CHARS,
+    MAX_VALUES_PER_FACET,
+    MEETING_ITEMS_PER_PAGE,
+    SORTS,
+)
+
+# A search form sends its empty date fields as "fra=&til="; empty means no bound.
+DATE_OR_EMPTY = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
+
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -29,9 +44,20 @@ def _path_param(name: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "description": description, "schema": {"type": "string"}}
 
 
+def _meeting_parameters() -> list[dict[str, Any]]:
+    return [
+        _path_param("meeting_id", "Mødets id"),
+        {"name": "page", "in": "query", "description": "Side af dagsordenen; efter sidste punkt er siden tom",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_MEETING_PAGE, "default": 1}},
+        {"name": "per_page", "in": "query", "description": "Punkter pr. side",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_MEETING_ITEMS_PER_PAGE,
+                    "default": MEETING_ITEMS_PER_PAGE}},
+    ]
+
+
 def _search_parameters() -> list[dict[str, Any]]:
     params: list[dict[str, Any]] = [
-        {"name": "q", "in": "query", "description": "Søgetekst i søgesproget (\"frase\", OR, -udelad, råd:, år:, sag:, …). Tom med filtre: alt der matcher filtrene.", "schema": {"type": "string", "maxLength": 500}},
+        {"name": "q", "in": "query", "description": "Søgetekst i søgesproget (\"frase\", OR, -udelad, råd:, år:, sag:, …). Tom med filtre: alt der matcher filtrene.", "schema": {"type": "string", "maxLength": MAX_QUERY_CHARS}},
     ]
     for facet in FACETS:
         params.append(
@@ -39,17 +65,18 @@ def _search_parameters() -> list[dict[str, Any]]:
                 "name": facet.key,
                 "in": "query",
                 "description": f"Filter: {facet.label}. Kan gentages (ELLER inden for samme filter).",
-                "schema": {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": MAX_VALUES_PER_FACET},
+                "schema": {"type": "array", "items": {"type": "string", "maxLength": MAX_VALUE_CHARS}, "maxItems": MAX_VALUES_PER_FACET},
                 "style": "form",
                 "explode": True,
             }
         )
     params += [
         {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
-        {"name": "page", "in": "query", "description": f"1 … {MAX_WINDOW} / per_page", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "page", "in": "query", "description": f"Sidetal; resultater efter nr. {MAX_WINDOW} vises ikke (siden er da tom)",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE}},
-        {"name": "date_from", "in": "query", "description": "Fra og med dato (ÅÅÅÅ-MM-DD); alias: fra", "schema": {"type": "string", "format": "date"}},
-        {"name": "date_to", "in": "query", "description": "Til og med dato (ÅÅÅÅ-MM-DD); alias: til", "schema": {"type": "string", "format": "date"}},
+        {"name": "date_from", "in": "query", "description": "Fra og med dato (ÅÅÅÅ-MM-DD); alias: fra. Tom: ingen grænse", "schema": DATE_OR_EMPTY},
+        {"name": "date_to", "in": "query", "description": "Til og med dato (ÅÅÅÅ-MM-DD); alias: til. Tom: ingen grænse. Før fra-datoen: 400", "schema": DATE_OR_EMPTY},
     ]
     return params
 
@@ -141,7 +168,10 @@ SCHEMAS: dict[str, Any] = {
             "title": {"type": ["string", "null"]},
             "participants": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "affiliation": {"type": ["string", "null"]}, "absent": {"type": "boolean"}, "role": {"type": ["string", "null"]}}}},
             "source": {"type": ["object", "null"]},
-            "items": {"type": "array", "items": {"type": "object"}},
+            "items": {"type": "array", "items": {"type": "object"}, "description": "Én side af dagsordenen"},
+            "items_total": {"type": "integer", "description": "Antal punkter i alt"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
             "truncated": {"type": "boolean"},
             "url": {"type": "string"},
         },
@@ -181,44 +211,54 @@ SCHEMAS: dict[str, Any] = {
 
 def openapi_document() -> dict[str, Any]:
     not_found = _error("Findes ikke")
+    unavailable = _error("Indekset er ikke bygget endnu")
+    bad = _error("Ugyldig parameter")
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "Rådsarkiv API",
-            "version": "1.0.0",
+            "version": "1.1.0",
             "description": "Fuldtekstsøgning i kommunale dagsordener og referater. Fejl returneres som {\"message\": \"…\"} på dansk.",
         },
         "paths": {
             "/api/search": {
                 "get": {
+                    "operationId": "searchItems",
                     "summary": "Søg i dagsordenspunkter",
                     "parameters": _search_parameters(),
-                    "responses": {"200": _ok("Resultater", "SearchResponse"), "400": _error("Ugyldig parameter"), "503": _error("Indekset er ikke bygget endnu")},
+                    "responses": {"200": _ok("Resultater", "SearchResponse"), "400": bad, "503": unavailable},
                 }
             },
             "/api/items/{item_id}": {
                 "get": {
+                    "operationId": "getItem",
                     "summary": "Et dagsordenspunkt",
                     "parameters": [_path_param("item_id", "Punktets id")],
-                    "responses": {"200": _ok("Punktet", "Item"), "404": not_found},
+                    "responses": {"200": _ok("Punktet", "Item"), "404": not_found, "503": unavailable},
                 }
             },
             "/api/meetings/{meeting_id}": {
                 "get": {
-                    "summary": "Et møde med deltagere og punkter",
-                    "parameters": [_path_param("meeting_id", "Mødets id")],
-                    "responses": {"200": _ok("Mødet", "Meeting"), "404": not_found},
+                    "operationId": "getMeeting",
+                    "summary": "Et møde med deltagere og en side af dets punkter",
+                    "parameters": _meeting_parameters(),
+                    "responses": {"200": _ok("Mødet", "Meeting"), "400": bad, "404": not_found, "503": unavailable},
                 }
             },
             "/api/cases/{case_number}": {
                 "get": {
+                    "operationId": "getCase",
                     "summary": "En sags behandlinger på tværs af råd og udvalg, i datoorden",
                     "parameters": [_path_param("case_number", "Sagsnummer; må indeholde skråstreg (12/27845)")],
-                    "responses": {"200": _ok("Sagen", "Case"), "404": not_found},
+                    "responses": {"200": _ok("Sagen", "Case"), "404": not_found, "503": unavailable},
                 }
             },
             "/api/openapi.json": {
-                "get": {"summary": "Denne beskrivelse", "responses": {"200": {"description": "OpenAPI-dokumentet", "content": {"application/json": {}}}}}
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "Denne beskrivelse",
+                    "responses": {"200": {"description": "OpenAPI-dokumentet", "content": {"application/json": {}}}},
+                }
             },
         },
         "components": {"schemas": SCHEMAS},

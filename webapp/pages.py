@@ -9,12 +9,13 @@ from typing import Any
 from flask import Blueprint, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
+from indexer.ingest import shown_name
 from indexer.serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
 from .casework import ordered_timeline, other_treatments
 from .labels import council_name, council_slug, da_date, slugify
-from .params import parse_search
+from .params import parse_meeting_page, parse_search
 from .search_view import build_results
 from .security import SOURCE_CSP
 from .sources import resolve_source, source_mimetype
@@ -93,17 +94,34 @@ def case(case_number: str):
     return render_template("case.html", case=timeline, item_url=item_url)
 
 
+def agenda_pages(meeting_id: str, page: int, last_page: int) -> list[tuple[int, str]]:
+    """(number, url) of the agenda pages linked from one: first, last and two on each side."""
+    numbers = sorted({1, last_page, *range(max(1, page - 2), min(last_page, page + 2) + 1)})
+    base = meeting_url(meeting_id)
+    return [(n, base if n == 1 else f"{base}?page={n}") for n in numbers] if last_page > 1 else []
+
+
 @bp.get("/moede/<meeting_id>")
 def meeting(meeting_id: str):
+    shown = parse_meeting_page(request.args)
     record = get_archive().meeting(meeting_id)
     if record is None:
         raise NotFound("Mødet findes ikke i arkivet.")
     source = (record.get("source") or {}).get("path")
     has_file = resolve_source(source, holder().corpus_dir) is not None
     participants = record.get("participants", [])
+    agenda = record.get("items", [])
+    start, end = shown.bounds(len(agenda))
+    last_page = shown.last_page(len(agenda))
     return render_template(
         "meeting.html",
         meeting=record,
+        agenda=agenda[start:end],
+        agenda_start=start,
+        agenda_total=len(agenda),
+        agenda_page=shown.page,
+        agenda_pages=agenda_pages(record["id"], shown.page, last_page),
+        agenda_last_page=last_page,
         present=[p for p in participants if not p.get("absent")],
         absent=[p for p in participants if p.get("absent")],
         source_path=source,
@@ -123,7 +141,12 @@ def meeting_source(meeting_id: str):
     if path is None:
         raise NotFound("Kildedokumentet er ikke tilgængeligt.")
     mimetype, as_attachment = source_mimetype(path)
-    response = send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=path.name)
+    # Sent as an open file: Werkzeug derives headers from a path as text, which
+    # fails for a name that is not UTF-8 (shown as \xNN, see indexer.ingest).
+    info = path.stat()
+    response = send_file(path.open("rb"), mimetype=mimetype, as_attachment=as_attachment,
+                         download_name=shown_name(path.name), last_modified=info.st_mtime,
+                         etag=f"{info.st_mtime_ns:x}-{info.st_size:x}")
     response.headers["Content-Security-Policy"] = SOURCE_CSP
     return response
 

@@ -20,13 +20,23 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from indexer.query import DATE_ALIASES, FIELD_ALIASES, TOKEN
+from indexer.query import DATE_ALIASES, FIELD_ALIASES, MAX_QUERY_CHARS, TOKEN
 from indexer.search import MAX_WINDOW, SearchRequest, fold
 from indexer.schema import FACET_KEYS
 
 SORTS = ("relevance", "date", "date_asc")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+# The deepest page, whatever per_page is (a bound that does not depend on
+# another parameter, so the OpenAPI document can state it): at the default
+# page size it reaches the last result of the window; past the window a page
+# is simply empty.
+MAX_PAGE = MAX_WINDOW // DEFAULT_PER_PAGE
+# A meeting's agenda is shown a page at a time (a meeting of 100,000 items
+# once made a 16 MB page and a 25 MB API answer).
+MEETING_ITEMS_PER_PAGE = 200
+MAX_MEETING_ITEMS_PER_PAGE = 1000
+MAX_MEETING_PAGE = 1_000_000
 MAX_VALUES_PER_FACET = 20
 MAX_VALUE_CHARS = 200
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -186,11 +196,12 @@ def parse_date(value: str | None, label: str) -> str | None:
 def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
     for key in FACET_KEYS:
-        values = [printable(v).strip() for v in args.getlist(key) if v and printable(v).strip()]
-        if len(values) > MAX_VALUES_PER_FACET:
+        given = args.getlist(key)  # limits count what was sent, as the OpenAPI document states them
+        if len(given) > MAX_VALUES_PER_FACET:
             raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
-        if any(len(v) > MAX_VALUE_CHARS for v in values):
+        if any(len(v) > MAX_VALUE_CHARS for v in given):
             raise BadParameter(f"En filterværdi ({key}) er for lang (højst {MAX_VALUE_CHARS} tegn).")
+        values = [printable(v).strip() for v in given if v and printable(v).strip()]
         if values:
             filters[key] = tuple(dict.fromkeys(values))
     return filters
@@ -220,9 +231,10 @@ def parse_search(args: MultiDict) -> SearchState:
     sort = (args.get("sort") or "").strip() or "relevance"
     if sort not in SORTS:
         raise BadParameter("Sortering skal være relevance, date eller date_asc.")
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadParameter(f"Søgningen er for lang ({len(q)} tegn); højst {MAX_QUERY_CHARS} tegn.")
     per_page = parse_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "Antal pr. side (per_page)")
-    max_page = max(1, MAX_WINDOW // per_page)
-    page = parse_int(args, "page", 1, 1, max_page, "Sidetallet (page)")
+    page = parse_int(args, "page", 1, 1, MAX_PAGE, "Sidetallet (page)")
     date_from, date_to = parse_dates(args)
     return SearchState(
         q=q,
@@ -233,3 +245,23 @@ def parse_search(args: MultiDict) -> SearchState:
         date_from=date_from,
         date_to=date_to,
     )
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """Which part of a meeting's agenda a request shows."""
+
+    page: int
+    per_page: int
+
+    def bounds(self, total: int) -> tuple[int, int]:
+        start = min(total, (self.page - 1) * self.per_page)
+        return start, min(total, start + self.per_page)
+
+    def last_page(self, total: int) -> int:
+        return max(1, -(-total // self.per_page))
+
+
+def parse_meeting_page(args: MultiDict, default_per_page: int = MEETING_ITEMS_PER_PAGE) -> MeetingPage:
+    per_page = parse_int(args, "per_page", default_per_page, 1, MAX_MEETING_ITEMS_PER_PAGE, "Antal pr. side (per_page)")
+    return MeetingPage(page=parse_int(args, "page", 1, 1, MAX_MEETING_PAGE, "Sidetallet (page)"), per_page=per_page)

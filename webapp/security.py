@@ -7,6 +7,8 @@ carried markup could then still not run anything.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import Flask, Response
 
 CSP = (
@@ -33,5 +35,18 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def relative_redirect(response: Response) -> Response:
+    """A redirect names only the path: Werkzeug builds the Location of its
+    own redirects (merged slashes, a missing trailing slash) from the Host
+    header, which a client chooses, so the host part is dropped."""
+    location = response.headers.get("Location")
+    if location:
+        parts = urlsplit(location)
+        if parts.scheme or parts.netloc:
+            response.headers["Location"] = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return response
+
+
 def install(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.after_request(relative_redirect)

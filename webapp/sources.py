@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.build import read_summary
+from indexer.ingest import fs_name
 
 INLINE_TYPES = {".txt": "text/plain", ".pdf": "application/pdf"}
 
@@ -31,7 +32,7 @@ def resolve_source(source_path: str | None, corpus_dir: Path | None) -> Path | N
         return None
     try:
         root = corpus_dir.resolve()
-        candidate = Path(source_path)
+        candidate = Path(fs_name(source_path))  # a name shown as \xNN is found by its bytes
         if not candidate.is_absolute():
             candidate = root.parent / candidate  # records name sources relative to the corpus's parent
         candidate = candidate.resolve()

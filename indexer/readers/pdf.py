@@ -57,9 +57,12 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import itertools
 import math
 import re
+import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +118,92 @@ class _Stats:
     pitch: float  # usual baseline distance inside a paragraph, as a multiple of font size
     right_margin: float
     vocabulary: frozenset[str]
+
+
+# --- decompression bombs ------------------------------------------------------------
+
+# What the streams of one PDF may inflate to. A 3 MB PDF can inflate to 3 GB
+# (deflate reaches about 1:1000, and filters may be chained); PDFium then
+# allocates it all. The build's parse worker sets this from its FileBudget.
+INFLATE_LIMIT = 512 << 20
+_STREAM_START = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_ENDSTREAM = b"endstream"
+_INFLATE_CHUNK = 1 << 20
+_MAX_FILTER_DEPTH = 4  # [/FlateDecode /FlateDecode ...]: each layer is inflated in turn
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Inflate a stream of compressed chunks piece by piece (never all at once)."""
+    decoder = zlib.decompressobj()
+    for chunk in chunks:
+        data = chunk
+        while data and not decoder.eof:
+            out = decoder.decompress(data, _INFLATE_CHUNK)
+            data = decoder.unconsumed_tail
+            if out:
+                yield out
+
+
+def _looks_deflated(data: bytes) -> bool:
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+def _inflated_size(raw: bytes, budget: int) -> int:
+    """How large a stream becomes once inflated (a layer of deflate at a time),
+    counted in bounded chunks and given up on past `budget`. A stream that
+    is not deflated counts as its own size."""
+    if not _looks_deflated(raw):
+        return len(raw)
+    chunks: Iterator[bytes] = iter((raw,))
+    for _ in range(_MAX_FILTER_DEPTH):
+        layer = _inflate(chunks)
+        try:
+            first = next(layer, b"")
+        except zlib.error:
+            return len(raw)
+        chunks = itertools.chain((first,), layer)
+        if not _looks_deflated(first):
+            break
+    return _count(chunks, budget, len(raw))
+
+
+def _count(chunks: Iterator[bytes], budget: int, floor: int) -> int:
+    total = 0
+    try:
+        for chunk in chunks:
+            total += len(chunk)
+            if total > budget:
+                break
+    except zlib.error:
+        pass  # a damaged stream: PDFium stops where the data does, so do we
+    return max(total, floor)
+
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """What the file's streams inflate to, counted up to just past `limit`.
+
+    Every stream of a PDF lies at the top level of the file (object streams
+    hold no streams), so scanning for ``stream``/``endstream`` finds them all,
+    whatever the cross-reference format.
+    """
+    total = 0
+    position = 0
+    while total <= limit:
+        match = _STREAM_START.search(data, position)
+        if match is None:
+            break
+        end = data.find(_ENDSTREAM, match.end())
+        end = len(data) if end < 0 else end
+        total += _inflated_size(data[match.end():end], limit - total)
+        position = end + len(_ENDSTREAM)
+    return total
+
+
+def check_inflation(data: bytes, path: Path, limit: int | None = None) -> None:
+    """Refuse a PDF whose streams inflate past the limit (a decompression bomb)."""
+    limit = INFLATE_LIMIT if limit is None else limit
+    if inflated_size(data, limit) > limit:
+        raise ReadError(path, f"PDF inflates to more than {limit >> 20} MB (a decompression bomb?); not read")
 
 
 # --- opening ---------------------------------------------------------------------
@@ -488,6 +577,7 @@ def _paragraphs(lines: list[_Line], stats: _Stats) -> list[str]:
 
 def pdf_to_text(data: bytes, path: Path) -> str:
     """Text of a PDF with paragraphs rebuilt and running headers removed (not yet repaired)."""
+    check_inflation(data, path)
     document = _open(data, path)
     try:
         if len(document) == 0:

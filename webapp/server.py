@@ -1,0 +1,95 @@
+"""Waitress, configured so that slow or idle clients cannot lock others out.
+
+Waitress reads requests on one asynchronous loop and hands only complete
+requests to its worker threads, so a slow client costs a connection, not a
+thread. Out of the box two limits still let about 100 slow clients starve
+everyone (measured: 150 clients trickling header bytes on loopback made
+normal requests time out):
+
+* ``connection_limit`` (default 100): when that many connections are open
+  the server stops accepting, and new clients wait in the backlog;
+* ``channel_timeout`` counts inactivity only, so a client that sends one
+  header byte every few seconds is never closed.
+
+Here the connection limit is raised (with poll() instead of select(), which
+stops at 1024 descriptors) and a request must arrive whole within
+``header_timeout`` seconds of its first byte (`GuardedChannel`), whatever
+its pace: a slow client then holds a connection for a bounded time, and the
+limit bounds how many it can hold at once. Per-address limits belong to the
+reverse proxy in front (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from types import MethodType
+
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    threads: int = 8
+    connection_limit: int = 1000  # open connections; slow clients each hold one
+    header_timeout: float = 10.0  # seconds from a request's first byte to its last
+    channel_timeout: float = 60.0  # an idle keep-alive connection is closed after this
+    cleanup_interval: float = 1.0  # how often both timeouts are checked
+    backlog: int = 1024
+    max_request_header_size: int = 32 * 1024
+    max_request_body_size: int = 64 * 1024  # nothing here accepts a request body
+
+    def adjustments(self) -> dict[str, object]:
+        """Waitress's own settings (all but the header deadline, which is ours)."""
+        return {
+            "threads": self.threads,
+            "connection_limit": self.connection_limit,
+            "channel_timeout": self.channel_timeout,
+            "cleanup_interval": self.cleanup_interval,
+            "backlog": self.backlog,
+            "max_request_header_size": self.max_request_header_size,
+            "max_request_body_size": self.max_request_body_size,
+            "asyncore_use_poll": True,
+        }
+
+
+class GuardedChannel(HTTPChannel):
+    """A waitress channel that remembers when its unfinished request began."""
+
+    request_started: float | None = None
+
+    def received(self, data: bytes) -> bool:
+        if data and self.request is None and self.request_started is None:
+            self.request_started = time.monotonic()
+        result = super().received(data)
+        if self.request is None:  # everything received so far formed whole requests
+            self.request_started = None
+        return result
+
+
+def close_slow_requests(server: BaseWSGIServer, header_timeout: float) -> int:
+    """Close the connections whose request has been arriving for too long."""
+    cutoff = time.monotonic() - header_timeout
+    closed = 0
+    for channel in list(server.active_channels.values()):
+        started = getattr(channel, "request_started", None)
+        if started is not None and started < cutoff and not channel.requests:
+            channel.will_close = True
+            closed += 1
+    return closed
+
+
+def make_server(app, host: str, port: int, limits: ServerLimits | None = None) -> BaseWSGIServer:
+    """A waitress server for `app` with the limits above (not yet running)."""
+    limits = limits or ServerLimits()
+    server = create_server(app, host=host, port=port, **limits.adjustments())
+    server.channel_class = GuardedChannel
+    idle_maintenance = server.maintenance
+
+    def maintenance(self, now: float) -> None:
+        idle_maintenance(now)
+        close_slow_requests(self, limits.header_timeout)
+
+    server.maintenance = MethodType(maintenance, server)
+    return server
