@@ -69,6 +69,7 @@ from whoosh.analysis import Filter, RegexTokenizer, StemFilter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.lang.stopwords import stoplists
 
+from .extract import case_key
 from .lexicon import Lexicon, load_lexicon
 
 __all__ = [
@@ -443,10 +444,17 @@ def _identifier_spans(text: str, expand: bool) -> Iterator[tuple[str, int, int]]
             yield from _paragraph_tokens(match)
         elif match["case"]:
             token = match["case"].lower().replace("–", "-")
+            key = case_key(token)
+            if not expand and key:  # a query asks for the spelling-free key only
+                yield f"#{key}", match.start(), match.end()
+                continue
             yield token, match.start(), match.end()
+            if key:
+                yield f"#{key}", match.start(), match.end()
             head = _KLE_HEAD.match(token) if expand else None
             if head:
                 yield head.group(0), match.start(), match.start() + head.end()
+                yield f"#{case_key(head.group(0))}", match.start(), match.start() + head.end()
         else:
             yield match["year"], match.start(), match.end()
 
@@ -580,11 +588,12 @@ class DanishNormalizeFilter(Filter):
     Not a morphological filter, so Whoosh keeps it under ``no_morph`` too.
     """
 
-    def __init__(self, minsize: int = 2) -> None:
+    def __init__(self, minsize: int = 2, keep_stops: bool = False) -> None:
         self.minsize = minsize
+        self.keep_stops = keep_stops  # exact phrases: small words are words too
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]  # Whoosh's Filter protocol
-        indexable = _indexable
+        indexable = normalise_word if getattr(self, "keep_stops", False) else _indexable
         minsize = self.minsize
         pos: int | None = None
         for token in tokens:
@@ -722,16 +731,22 @@ class PairFilter(Filter):
 
 @lru_cache(maxsize=1)
 def pairs_analyzer() -> CompositeAnalyzer:
-    """Adjacent stemmed word pairs ("shingles") for exact-phrase search.
+    """Adjacent word pairs ("shingles") for exact-phrase search.
 
     A phrase becomes an intersection of pair posting lists instead of a walk
     over word positions, which at archive scale is the difference between
     milliseconds and seconds for a phrase in every decision ("taget til
     efterretning"). Elasticsearch's `index_phrases` makes the same trade:
-    a larger index for fast phrases. Same analysis on both sides, so stop
-    words drop out of the phrase exactly as they drop out of the text.
+    a larger index for fast phrases.
+
+    The words are normalised (case, NFC, aa/å variants) but neither stemmed
+    nor stripped of small words: a journalist's quoted phrase means those
+    words in that order, as grep would find them — "deltog ikke", "et
+    flertal" and "kunne tiltræde" are phrases of small words. (With stems and
+    without small words, "deltog ikke" found nothing and "et flertal" matched
+    every "flertal".)
     """
-    return CompositeAnalyzer(StemmedWords(), PairFilter())
+    return CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(minsize=1, keep_stops=True), PairFilter())
 
 
 @lru_cache(maxsize=1)

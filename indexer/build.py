@@ -71,9 +71,21 @@ def open_or_create(index_dir: Path):
     schema = build_schema()
     if whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
         ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-        if sorted(ix.schema.names()) == sorted(schema.names()):
+        if same_schema(ix.schema, schema):
             return ix
     return whoosh_index.create_in(str(index_dir), schema, indexname=INDEX_NAME)
+
+
+def same_schema(old, new) -> bool:
+    """The same fields with the same analysis: an index whose analyzers differ
+    (the phrase pairs gained their small words) holds tokens the searches of
+    this version would not find, so it is rebuilt like one with other fields."""
+    if sorted(old.names()) != sorted(new.names()):
+        return False
+    return all(
+        type(old[name]) is type(new[name]) and getattr(old[name], "analyzer", None) == getattr(new[name], "analyzer", None)
+        for name in new.names()
+    )
 
 
 def indexed_sources(ix) -> dict[str, tuple[str, str]]:

@@ -151,6 +151,30 @@ def find_case_number(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+_KEY_GROUPS = re.compile(r"[0-9a-zæøå]+", re.I)
+
+
+def case_key(text: str | None) -> str | None:
+    """One key for every way a case number is typed: "EMN-2025-009242",
+    "EMN 2025 009242", "emn-2025-9242" and "2025-009242" are all "2025-9242";
+    "27.69.48-P35-1-21" is "27-69-48-p35-1-21". A letter prefix before the
+    first number goes, leading zeros of each group go, case is ignored.
+    None when the text has no number groups a case number could be."""
+    groups = [g.lower() for g in _KEY_GROUPS.findall(text or "")]
+    if groups and groups[0].isalpha() and len(groups[0]) <= 6:
+        groups = groups[1:]
+    if len(groups) < 2 or not groups[0][0].isdigit() or not all(any(c.isdigit() for c in g) for g in groups):
+        return None
+    return "-".join(re.sub(r"^0+(?=\d)", "", g) for g in groups)
+
+
+# A case number as people type it into a search box: groups split by spaces,
+# dashes, dots or slashes, maybe after a letter code ("EMN 2025 009242").
+TYPED_CASE = re.compile(
+    r"(?<![\w§])(?:[A-Za-zÆØÅæøå]{2,6}[\s\-–./]+)?\d{1,6}[A-Za-z]?(?:[\s\-–./]+[A-Za-z]?\d{1,8}[A-Za-z]?){1,5}(?![\w])"
+)
+
+
 def kle_of(case_number: str | None) -> str | None:
     if not case_number:
         return None

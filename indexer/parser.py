@@ -779,8 +779,9 @@ def _build_item(
         if key in TREATMENT_SECTIONS or not paragraph.text:
             kept.append(paragraph)
             continue
-        text, names = _take_absences(paragraph.text, listed=key in ABSENCE_SECTIONS)
+        text, names, notes = _take_absences(paragraph.text, listed=key in ABSENCE_SECTIONS)
         item.absent.extend(n for n in names if n not in item.absent)
+        item.attendance.extend(n for n in notes if n not in item.attendance)
         if text:
             kept.append(Paragraph(paragraph.heading, text))
     _fill_structured(item, kept, meeting, listed_attachments=not item.attachments)
@@ -813,15 +814,17 @@ def _case_in_title(title: str) -> tuple[str, str | None]:
     return match["title"].strip(" -–:"), match["case"]
 
 
-def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str]]:
+def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str], list[str]]:
     """Split absence notes off a paragraph: the whole paragraph ("Afbud X, Y"),
     or single lines of it ("Godkendt." / "Fraværende: Tina Rottbøll"). Under a
-    heading "Fraværende" every line of names is an absence."""
+    heading "Fraværende" every line of names is an absence. Returns the text
+    left, the names, and the notes as written."""
     whole = extract.parse_absence(text)
     if whole is not None:
-        return "", whole
+        return "", whole, [re.sub(r"\s+", " ", text).strip()]
     kept: list[str] = []
     names: list[str] = []
+    notes: list[str] = []
     for line in text.split("\n"):
         found = extract.parse_absence(line)
         if found is None and listed:
@@ -830,7 +833,8 @@ def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str]]:
             kept.append(line)
         else:
             names.extend(n for n in found if n not in names)
-    return "\n".join(kept).strip(), names
+            notes.append(line.strip())
+    return "\n".join(kept).strip(), names, notes
 
 
 def _case_number(paragraphs: list[Paragraph]) -> str | None:

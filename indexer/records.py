@@ -88,6 +88,7 @@ class Item:
     decision_kind: str | None = None
     votes: Votes | None = None
     absent: list[str] = field(default_factory=list)
+    attendance: list[str] = field(default_factory=list)  # the absence notes as written ("Afbud: …")
     attachments: list[Attachment] = field(default_factory=list)
     attachment_count: int | None = None
     prior_treatments: list[Treatment] = field(default_factory=list)
@@ -100,6 +101,18 @@ class Item:
     def body_text(self) -> str:
         """All section text, for full-text indexing and mention scanning."""
         return "\n\n".join(s.text for s in self.sections if s.text)
+
+    def notes_text(self) -> str:
+        """What the record says beside its sections, as written: absence notes,
+        the names of absent members and voters, earlier treatments' notes and
+        decisions — searchable like the text (a member named as absent is found)."""
+        parts = list(self.attendance)
+        parts.extend(name for name in self.absent if not any(name in line for line in self.attendance))
+        if self.votes:
+            parts.extend(self.votes.for_ + self.votes.against + self.votes.abstained)
+        for treatment in self.prior_treatments:
+            parts.extend(filter(None, [treatment.note, treatment.decision if treatment.decision != treatment.note else None]))
+        return "\n\n".join(dict.fromkeys(p for p in parts if p))
 
     def to_dict(self) -> dict[str, Any]:
         # Written out rather than dataclasses.asdict: asdict deep-copies
@@ -116,6 +129,7 @@ class Item:
             "decision_kind": self.decision_kind,
             "votes": self.votes.to_dict() if self.votes else None,
             "absent": list(self.absent),
+            "attendance": list(self.attendance),
             "attachments": [{"title": a.title, "recommended": a.recommended, "url": a.url} for a in self.attachments],
             "attachment_count": self.attachment_count,
             "prior_treatments": [

@@ -49,7 +49,8 @@ FACET_KEYS = tuple(f.key for f in FACETS)
 FACET_BY_KEY = {f.key: f for f in FACETS}
 
 # Field weights for BM25F: title and decision weigh more than the body.
-TEXT_FIELDS = {"title": 3.0, "decision": 2.0, "body": 1.0}
+# "notes": absence notes, names of absent members and voters, earlier treatments (Item.notes_text).
+TEXT_FIELDS = {"title": 3.0, "decision": 2.0, "body": 1.0, "notes": 1.0}
 PARTS_WEIGHT = 0.4  # a compound part counts less than a whole word
 
 
@@ -127,6 +128,7 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
     identifiers = [item.case_number or "", *item.law_refs]
     body = "" if item.closed else item.body_text()
     decision = "" if item.closed else (item.decision or "")
+    notes = "" if item.closed else item.notes_text()
     doc: dict[str, Any] = {
         "doctype": "item",
         "id": item.id,
@@ -142,7 +144,10 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         "body": body,
         "body_parts": body,
         "body_pairs": body,
-        "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title])),
+        "notes": notes,
+        "notes_parts": notes,
+        "notes_pairs": notes,
+        "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title, notes])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
     }

@@ -18,7 +18,7 @@ import functools
 import threading
 import time
 from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape
 from pathlib import Path
@@ -30,7 +30,7 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, Or, Query, Term
 
 from .build import INDEX_NAME
-from .extract import council_key
+from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
 from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
@@ -145,6 +145,8 @@ class SearchResponse:
     date_from: str | None = None
     date_to: str | None = None
     seconds: float = 0.0
+    case: str | None = None  # the query is this case number (as the archive writes it): "Gå til sagen"
+    corrected_from: str | None = None  # nothing matched what was typed; these are the results for `suggestion`
 
 
 # --- one index generation -------------------------------------------------------------
@@ -165,6 +167,17 @@ class Snapshot:
         if key not in self.universes:
             self.universes[key] = self.table.universe(key)
         return self.universes[key]
+
+    def case_numbers(self) -> dict[str, str]:
+        """Spelling-free key (`extract.case_key`) → the case number as the archive writes it."""
+        if "#case_keys" not in self.universes:
+            keys: dict[str, str] = {}
+            for value, _ in self.universe("case").most_common():
+                key = case_key(value)
+                if key:
+                    keys.setdefault(key, value)
+            self.universes["#case_keys"] = keys  # type: ignore[assignment]
+        return self.universes["#case_keys"]  # type: ignore[return-value]
 
 
 def _load_snapshot(ix) -> Snapshot:
@@ -311,6 +324,9 @@ class Archive:
     def _resolve_value(key: str, value: str, known: Counter) -> list[str]:
         if value in known:
             return [value]
+        if key == "case":
+            wanted_key = case_key(value)
+            return [v for v in known if wanted_key and case_key(v) == wanted_key]
         wanted = fold(value)
         exact = [v for v in known if fold(v) == wanted]
         if exact or key in ("year", "case"):
@@ -338,10 +354,47 @@ class Archive:
                     self._cache.popitem(last=False)
         return response
 
+    def canonical_case(self, text: str) -> str | None:
+        """The case number as the archive writes it, for any spelling of it
+        ("emn 2025 9242" → "EMN-2025-009242"); None for no known case."""
+        key = case_key(text)
+        return self.current().case_numbers().get(key) if key else None
+
+    @staticmethod
+    def _typed_cases(snapshot: Snapshot, q: str) -> tuple[str, str | None]:
+        """The query with each known case number, however spelled, written as the
+        archive writes it (one word), and the first such case."""
+        known = snapshot.case_numbers()
+        first: str | None = None
+
+        def canonical(match) -> str:
+            nonlocal first
+            value = known.get(case_key(match.group(0)) or "")
+            if value is None:
+                return match.group(0)
+            first = first or value
+            return value
+
+        return TYPED_CASE.sub(canonical, q), first
+
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
+        response = self._search_once(snapshot, request)
+        if response.total or not response.suggestion or response.timed_out:
+            return response
+        # Nothing matched what was typed: answer for the closest words the
+        # archive holds, and say so ("Viser resultater for … — søg i stedet efter …").
+        corrected = self._search_once(snapshot, replace(request, q=response.suggestion))
+        if not corrected.total:
+            return response
+        corrected.corrected_from = request.q
+        corrected.suggestion = response.suggestion
+        return corrected
+
+    def _search_once(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         deadline = time.monotonic() + SEARCH_SECONDS
-        parsed = parse_query(request.q)
+        q, case = self._typed_cases(snapshot, request.q or "")
+        parsed = parse_query(q)
         notes = list(parsed.notes)
         raw_filters = {k: list(v) for k, v in request.filters.items() if v}
         for key, values in parsed.filters.items():
@@ -386,6 +439,7 @@ class Archive:
             date_from=date_from,
             date_to=date_to,
             seconds=round(time.perf_counter() - started, 4),
+            case=case if case and total else None,
         )
 
     # matching: boolean masks over posting lists -----------------------------------------

@@ -50,4 +50,6 @@ def response_to_json(response: SearchResponse) -> dict[str, Any]:
         "notes": response.notes,
         "partial_match": response.partial_match,
         "timed_out": response.timed_out,
+        "case": response.case,
+        "corrected_from": response.corrected_from,
     }

@@ -69,7 +69,11 @@ def meeting(meeting_id: str):
 
 @bp.get("/cases/<path:case_number>")
 def case(case_number: str):
-    timeline = ordered_timeline(get_archive(), case_number)
+    archive = get_archive()
+    canonical = archive.canonical_case(case_number)  # any spelling of a known case
+    if canonical is None:
+        raise NotFound("Sagsnummeret findes ikke i arkivet.")
+    timeline = ordered_timeline(archive, canonical)
     if timeline is None:
         raise NotFound("Sagsnummeret findes ikke i arkivet.")
     treatments = [

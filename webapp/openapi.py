@@ -120,6 +120,9 @@ SCHEMAS: dict[str, Any] = {
             "notes": {"type": "array", "items": {"type": "string"}},
             "partial_match": {"type": "boolean"},
             "timed_out": {"type": "boolean"},
+            "case": {"type": ["string", "null"], "description": "Søgningen er dette sagsnummer (som arkivet skriver det)."},
+            "corrected_from": {"type": ["string", "null"],
+                               "description": "Intet matchede det indtastede; resultaterne er for `suggestion`."},
         },
     },
     "Item": {

@@ -6,7 +6,7 @@ from collections import defaultdict
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
 from indexer.ingest import shown_name
@@ -82,7 +82,12 @@ def reference_label(record: dict[str, Any]) -> str:
 @bp.get("/sag/<path:case_number>")
 def case(case_number: str):
     archive = get_archive()
-    timeline = ordered_timeline(archive, case_number)
+    canonical = archive.canonical_case(case_number)
+    if canonical is None:
+        raise NotFound(f"Sagsnummeret «{case_number[:80]}» findes ikke i arkivet. Prøv at søge efter det.")
+    if canonical != case_number:  # any spelling or case: one address per case
+        return redirect(case_url(canonical), code=301)
+    timeline = ordered_timeline(archive, canonical)
     if timeline is None:
         raise NotFound("Sagsnummeret findes ikke i arkivet.")
     # casework labels reference links with ISO dates; a page shows dates the Danish way.

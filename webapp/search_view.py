@@ -81,6 +81,8 @@ class ResultsView:
     csv_url: str
     page_out_of_range: bool = False
     notes: list[str] = field(default_factory=list)
+    case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
+    original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
 
 
 def trim_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
@@ -185,7 +187,9 @@ def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
         next=state.with_page(state.page + 1).url() if state.page < last_page else None,
         first_number=(state.page - 1) * state.per_page + 1,
         last_page=last_page,
-        suggestion_url=state.with_q(response.suggestion).url() if response.suggestion else None,
+        suggestion_url=state.with_q(response.suggestion).url() if response.suggestion and not response.corrected_from else None,
+        case_link=case_url(response.case) if response.case else None,
+        original_url=state.with_q(response.corrected_from).url() if response.corrected_from else None,
         atom_url=export.url("/soeg.atom"),
         csv_url=export.url("/soeg.csv"),
         page_out_of_range=response.total > 0 and state.page > last_page,

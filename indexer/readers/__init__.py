@@ -146,6 +146,8 @@ def looks_like_document(text: str) -> bool:
     """Words a person could read: Latin letters, mostly ASCII (in texts of
     some length), most of them in words of ordinary length that have vowels
     and ordinary case, and little else than letters, digits and punctuation.
+    Shares of words are counted per word, not per letter: a minute with one
+    megabyte-long junk token is still a minute.
     Random bytes that some code page "decodes" fail at least one of these
     (CJK syllables, "üÍÚ>iÿ", "ôvUé", or one endless run of letters).
     Measured: see tests/test_readers.py::test_random_bytes_are_no_document."""
@@ -162,7 +164,7 @@ def looks_like_document(text: str) -> bool:
     return (
         latin >= _MIN_LATIN_SHARE * letters
         and (letters < _MIN_LETTERS_FOR_SHARES or ascii_letters >= _MIN_ASCII_LETTERS * letters)
-        and sum(map(len, words)) >= _MIN_WORDED_SHARE * letters
+        and len(words) >= _MIN_WORDED_SHARE * sum(1 for run in runs if len(run) >= 2)
         and voiced >= _MIN_WORDED_SHARE * len(words) > 0
         and cased >= _MIN_CASED_SHARE * len(words)
         and _junk_share(sample) <= _MAX_JUNK_SHARE
