@@ -102,6 +102,11 @@ def query_mix(db_path: Path) -> list[MixQuery]:
         MixQuery("sammensat ords del", "rapport"),
         MixQuery("facetfiltreret", "handleplan", council=council),
         MixQuery("sagsnummer", case),
+        # the journalist's queries (issue 10): small words in a phrase, a case
+        # number typed with spaces, a typo answered with the closest word
+        MixQuery("frase med småord", '"med bemærkning om"'),
+        MixQuery("sagsnummer med mellemrum", case.replace("-", " ").replace(".", " ")),
+        MixQuery("stavefejl", "tilsyyn"),
     ]
 
 

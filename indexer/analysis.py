@@ -432,12 +432,14 @@ _PARAGRAPH_NUMBER = re.compile(r"(\d+)((?:[a-zæøå]|\s(?!i\b)[a-zæøå])?)(?!
 _KLE_HEAD = re.compile(r"^\d\d\.\d\d\.\d\d(?=-)")
 
 
-def _identifier_spans(text: str, expand: bool) -> Iterator[tuple[str, int, int]]:
+def _identifier_spans(text: str, expand: bool, keyed: bool = False) -> Iterator[tuple[str, int, int]]:
     """(token, start, end) of every identifier in ``text``, lowercased.
 
     With ``expand`` (index time) a KLE case number also yields its KLE code,
-    so "27.69.48" finds "27.69.48-P35-1-21"; a query never expands, so the full
-    number still matches only itself.
+    so "27.69.48" finds "27.69.48-P35-1-21", and every case number also yields
+    its spelling-free key ("#2025-9242", `extract.case_key`); with ``keyed``
+    (query time) a case number yields only that key, so "EMN 2025 9242" and
+    "emn-2025-009242" meet. A query never expands.
     """
     for match in _IDENTIFIER.finditer(text):
         if match["sign"]:
@@ -445,11 +447,11 @@ def _identifier_spans(text: str, expand: bool) -> Iterator[tuple[str, int, int]]
         elif match["case"]:
             token = match["case"].lower().replace("–", "-")
             key = case_key(token)
-            if not expand and key:  # a query asks for the spelling-free key only
+            if keyed and key:  # a query asks for the spelling-free key only
                 yield f"#{key}", match.start(), match.end()
                 continue
             yield token, match.start(), match.end()
-            if key:
+            if key and expand:
                 yield f"#{key}", match.start(), match.end()
             head = _KLE_HEAD.match(token) if expand else None
             if head:
@@ -504,7 +506,7 @@ class IdentifierTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         spans: Iterable[tuple[str, int, int]]
         if tokenize:
-            spans = _identifier_spans(value, expand=mode != "query")
+            spans = _identifier_spans(value, expand=mode != "query", keyed=mode == "query")
         else:
             spans = [(value.strip().lower(), 0, len(value))]
         numbered = ((pos, text, start, end) for pos, (text, start, end) in enumerate(spans))

@@ -4,6 +4,7 @@
     "skærpet tilsyn"                 an exact phrase
     botilbud OR bofællesskab         either
     -corona                          exclude
+    tils*                            every word that starts with "tils"
     råd:Handicaprådet år:2025        filters (råd, år, sag, institution, kommune, type, lov, kle, beslutning)
     fra:2021-01-01 til:2021-12-31    date range
 
@@ -34,6 +35,9 @@ FIELD_ALIASES = {
 }
 DATE_ALIASES = {"fra": "from", "til": "to", "from": "from", "to": "to"}
 
+LAW_FILTER = re.compile(
+    r"(?P<field>\b(?:lov|paragraf|law)):(?P<value>(?:[^\W\d_]+\s+)?§{1,2}\s*\d+(?:\s?[a-zæøå](?![\wæøå]))?)", re.I,
+)
 TOKEN = re.compile(
     r'(?P<neg>-)?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<stray>")'
 )
@@ -43,6 +47,7 @@ TOKEN = re.compile(
 class Clause:
     text: str
     phrase: bool = False
+    prefix: bool = False  # "tils*": every word that starts with the text
 
 
 @dataclass
@@ -99,6 +104,8 @@ def parse_query(text: str | None) -> ParsedQuery:
         text = text[:MAX_QUERY_CHARS]
         parsed.notes.append(f"Søgningen var for lang; kun de første {MAX_QUERY_CHARS} tegn er brugt.")
     text = _balanced(text)
+    # "lov:§ 85" and "lov:serviceloven § 85" are one filter value, not "§" and a word "85"
+    text = LAW_FILTER.sub(lambda m: f'{m["field"]}:"{" ".join(m["value"].split())}"', text)
     pending_or = False
     clauses = 0
     for match in TOKEN.finditer(text):
@@ -128,7 +135,8 @@ def parse_query(text: str | None) -> ParsedQuery:
             parsed.notes.append(f"Kun de første {MAX_CLAUSES} søgeord er brugt.")
             break
         clauses += 1
-        clause = Clause(cleaned, phrase=is_phrase and " " in cleaned)
+        prefix = not is_phrase and value.rstrip(")]}").endswith("*") and "*" not in cleaned
+        clause = Clause(cleaned, phrase=is_phrase and " " in cleaned, prefix=prefix)
         if match["neg"]:
             parsed.excluded.append(clause)
         elif pending_or:
@@ -142,7 +150,8 @@ def parse_query(text: str | None) -> ParsedQuery:
 def _date_filter(parsed: ParsedQuery, bound: str, value: str) -> None:
     iso = parse_date_bound(value, upper=bound == "to")
     if iso is None:
-        parsed.notes.append(f"Datoen «{value[:40]}» blev ikke forstået (brug ÅÅÅÅ-MM-DD).")
+        label = "Fra-datoen" if bound == "from" else "Til-datoen"
+        parsed.notes.append(f"{label} «{value[:40]}» er ikke en gyldig dato; den er ikke brugt. Skriv den som ÅÅÅÅ-MM-DD, fx 2025-05-06.")
     elif bound == "from":
         parsed.date_from = iso
     else:

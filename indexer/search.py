@@ -15,6 +15,7 @@ Whoosh does the analysis, the storage and phrase verification.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -29,6 +30,7 @@ from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, Or, Query, Term
 
+from .analysis import normalise_word
 from .build import INDEX_NAME
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
@@ -45,6 +47,8 @@ IDS_WEIGHT = 4.0
 REFRESH_CHECK_SECONDS = 0.5
 RESPONSE_CACHE_SIZE = 256
 # Field → weight: whole words in title and decision weigh most, compound parts least.
+MIN_PREFIX = 3  # "ti*" would be most of the archive
+MAX_PREFIX_TERMS = 200  # a prefix searches at most this many words (the most frequent)
 FIELD_WEIGHTS = {
     **TEXT_FIELDS,
     **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
@@ -161,6 +165,7 @@ class Snapshot:
     postings: PostingsCache
     meetings: list[dict[str, Any]]  # meeting summaries, newest first
     universes: dict[str, Counter] = field(default_factory=dict)
+    name_words: frozenset[str] = frozenset()  # words of participants' names: never "corrected"
 
     def universe(self, key: str) -> Counter:
         """Every value of a facet with its item count (computed on first use)."""
@@ -194,8 +199,10 @@ def _load_snapshot(ix) -> Snapshot:
             value = dates[docnum]
             item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
     meetings = []
+    name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
         record = unpack(searcher.stored_fields(docnum)["record"])
+        name_words.update(word.casefold() for person in record.get("participants", []) for word in person["name"].split())
         meetings.append(
             {
                 "id": record["id"],
@@ -216,6 +223,7 @@ def _load_snapshot(ix) -> Snapshot:
         table=FacetTable(reader.doc_count_all(), rows, item_dates),
         postings=PostingsCache(reader, lock=lock),
         meetings=meetings,
+        name_words=frozenset(name_words),
     )
 
 
@@ -236,6 +244,7 @@ class Archive:
         self._checked = 0.0
         self._analysis_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
+        self._prefix_cache: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
 
     def current(self) -> Snapshot:
         """The snapshot of the newest committed generation (checked twice a second)."""
@@ -269,7 +278,10 @@ class Archive:
     def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
         """(field, tokens) the clause looks for: every text field, whole words
         and (for words) compound parts, and the identifier field. A phrase
-        looks for its adjacent word pairs in the *_pairs fields instead."""
+        looks for its adjacent word pairs in the *_pairs fields instead; a
+        prefix ("tils*") for the indexed words that start with it."""
+        if clause.prefix and len(clause.text) >= MIN_PREFIX:
+            return self.prefix_terms(clause.text)
         found = []
         for fieldname in FIELD_WEIGHTS:
             if fieldname.endswith("_pairs") or (clause.phrase and fieldname.endswith("_parts")):
@@ -280,6 +292,43 @@ class Archive:
             if tokens:
                 found.append((fieldname, tokens))
         return found
+
+    def prefix_terms(self, prefix: str) -> list[tuple[str, tuple[str, ...]]]:
+        """The MAX_PREFIX_TERMS most frequent words of the text fields that start
+        with `prefix` (normalised as the index is), each as its own alternative.
+        Expanded once per index generation and prefix."""
+        snapshot = self.current()
+        key = (snapshot.generation, prefix)
+        cached = self._prefix_cache.get(key)
+        if cached is not None:
+            return cached
+        start = normalise_word(prefix)
+        counted: list[tuple[int, str, str]] = []
+        with snapshot.lock:
+            reader = snapshot.searcher.reader()
+            for fieldname in TEXT_FIELDS:
+                for term in reader.expand_prefix(fieldname, start):
+                    text = term.decode("utf-8") if isinstance(term, bytes) else term
+                    counted.append((reader.doc_frequency(fieldname, text), fieldname, text))
+        counted.sort(key=lambda entry: -entry[0])
+        found = [(fieldname, (text,)) for _, fieldname, text in counted[:MAX_PREFIX_TERMS]]
+        if len(self._prefix_cache) > 1000:
+            self._prefix_cache.clear()
+        self._prefix_cache[key] = found
+        return found
+
+    def prefix_notes(self, parsed: ParsedQuery) -> list[str]:
+        notes = []
+        for clause in (c for group in parsed.groups for c in group if c.prefix):
+            if len(clause.text) < MIN_PREFIX:
+                notes.append(f"«{clause.text}*» er for kort til at søge på ord, der begynder med det "
+                             f"(mindst {MIN_PREFIX} bogstaver); der er søgt på ordet selv.")
+            elif len(self.prefix_terms(clause.text)) >= MAX_PREFIX_TERMS:
+                notes.append(f"Mange ord begynder med «{clause.text}»; der er søgt på de {MAX_PREFIX_TERMS} "
+                             "hyppigste. Skriv flere bogstaver for et mere præcist resultat.")
+            elif not self.prefix_terms(clause.text):
+                notes.append(f"Ingen ord i arkivet begynder med «{clause.text}».")
+        return notes
 
     def clause_query(self, clause: Clause) -> Query | None:
         """The clause as a Whoosh query (used for phrase verification and highlighting)."""
@@ -313,7 +362,11 @@ class Archive:
             known = snapshot.universe(key)
             for value in values:
                 matches = self._resolve_value(key, value, known)
-                if not matches:
+                if not matches and key == "council":
+                    notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
+                                 "for at finde de punkter, der nævner det.")
+                    matches = [value]
+                elif not matches:
                     notes.append(f"Ingen {FACET_BY_KEY[key].label.lower()} matcher «{value[:60]}».")
                     matches = [value]
                 bucket = resolved.setdefault(key, [])
@@ -322,11 +375,17 @@ class Archive:
 
     @staticmethod
     def _resolve_value(key: str, value: str, known: Counter) -> list[str]:
+        if key == "law":
+            return _law_matches(value, known)
         if value in known:
             return [value]
         if key == "case":
             wanted_key = case_key(value)
             return [v for v in known if wanted_key and case_key(v) == wanted_key]
+        if key == "council":  # "handicapraadet", "Byråd", "byrådet": the same body
+            same = [v for v in known if council_key(v) == council_key(value)]
+            if same:
+                return same
         wanted = fold(value)
         exact = [v for v in known if fold(v) == wanted]
         if exact or key in ("year", "case"):
@@ -395,7 +454,7 @@ class Archive:
         deadline = time.monotonic() + SEARCH_SECONDS
         q, case = self._typed_cases(snapshot, request.q or "")
         parsed = parse_query(q)
-        notes = list(parsed.notes)
+        notes = list(parsed.notes) + self.prefix_notes(parsed)
         raw_filters = {k: list(v) for k, v in request.filters.items() if v}
         for key, values in parsed.filters.items():
             raw_filters.setdefault(key, []).extend(values)
@@ -403,7 +462,7 @@ class Archive:
         date_from = request.date_from or parsed.date_from
         date_to = request.date_to or parsed.date_to
         table = snapshot.table
-        searching_words = any(self.clause_terms(c) for group in parsed.groups for c in group)
+        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
         if parsed.groups and not searching_words:
             notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
 
@@ -451,8 +510,8 @@ class Archive:
         mask = table.date_mask(date_from, date_to)
         combined: np.ndarray | None = None
         for group in parsed.groups:
-            if not any(self.clause_terms(c) for c in group):
-                continue  # a group of stop words only restricts nothing
+            if not any(c.prefix or self.clause_terms(c) for c in group):
+                continue  # a group of stop words only restricts nothing (a prefix without words finds nothing)
             found = np.zeros(table.size, dtype=bool)
             for clause in group:
                 found |= self._clause_mask(snapshot, clause, deadline)
@@ -582,6 +641,8 @@ class Archive:
         with snapshot.lock:
             corrector = snapshot.searcher.corrector("spell")
             for word in parsed.words:
+                if word.casefold() in snapshot.name_words:
+                    continue  # "Lolan Marianne Ottesen" is a person, not a typo for "marine"
                 tokens = self.tokens("spell", word)
                 if len(tokens) != 1 or len(tokens[0]) < 4 or snapshot.searcher.doc_frequency("spell", tokens[0]):
                     continue
@@ -673,6 +734,32 @@ class Archive:
                     if item["number"] == number:
                         return item
         return None
+
+
+_PARAGRAPH_REF = re.compile(r"§\s*(\d+\s?[a-zæøå]?)\s*$", re.I)
+
+
+def _law_matches(value: str, known: Counter) -> list[str]:
+    """Law references are hierarchical: "§ 85" finds "serviceloven § 85" (and
+    every other law's § 85), "serviceloven § 85" also finds a bare "§ 85";
+    "serviceloven" finds all its paragraphs."""
+    wanted = " ".join(value.split()).casefold()
+    paragraph = _PARAGRAPH_REF.search(wanted)
+    law = wanted[: paragraph.start()].strip() if paragraph else wanted
+    number = re.sub(r"\s+", " ", paragraph.group(1)) if paragraph else None
+    found = []
+    for value_known in known:
+        have = " ".join(value_known.split()).casefold()
+        have_paragraph = _PARAGRAPH_REF.search(have)
+        have_law = have[: have_paragraph.start()].strip() if have_paragraph else have
+        have_number = re.sub(r"\s+", " ", have_paragraph.group(1)) if have_paragraph else None
+        if number is None:
+            hit = bool(law) and have_law.startswith(law)
+        else:
+            hit = have_number == number and (not law or not have_law or have_law.startswith(law))
+        if hit:
+            found.append(value_known)
+    return sorted(found, key=lambda v: -known[v])
 
 
 def same_council(a: str | None, b: str | None) -> bool:

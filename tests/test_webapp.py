@@ -171,13 +171,13 @@ def test_no_hits_gives_helpful_empty_state(client):
     assert "Sådan søger du" in html
 
 
-def test_suggestion_is_a_link_to_the_corrected_search(client):
-    page = Page(html_of(client.get("/soeg?q=stokholtbuenn")))
+def test_a_typo_shows_the_corrected_results_and_a_link_to_what_was_typed(client):
+    html = html_of(client.get("/soeg?q=stokholtbuenn"))
+    assert "2 punkter fundet" in html and "Viser resultater for" in html
+    page = Page(html)
     [link] = page.links_in("p", class_="suggestion")
-    assert link["text"] == "stokholtbuen"
-    assert parse_qs(urlsplit(link["href"]).query)["q"] == ["stokholtbuen"]
-    followed = html_of(client.get(link["href"]))
-    assert "2 punkter fundet" in followed
+    assert link["text"] == "stokholtbuenn"  # "søg i stedet efter …": what was typed
+    assert parse_qs(urlsplit(link["href"]).query)["q"] == ["stokholtbuenn"]
 
 
 def test_facet_click_through_filters_and_can_be_removed(client):

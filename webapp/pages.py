@@ -84,7 +84,7 @@ def case(case_number: str):
     archive = get_archive()
     canonical = archive.canonical_case(case_number)
     if canonical is None:
-        raise NotFound(f"Sagsnummeret «{case_number[:80]}» findes ikke i arkivet. Prøv at søge efter det.")
+        raise NotFound(f"Sagsnummeret findes ikke i arkivet: «{case_number[:80]}». Prøv at søge efter det.")
     if canonical != case_number:  # any spelling or case: one address per case
         return redirect(case_url(canonical), code=301)
     timeline = ordered_timeline(archive, canonical)

@@ -196,7 +196,9 @@ def parse_date(value: str | None, label: str) -> str | None:
 def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
     for key in FACET_KEYS:
-        given = args.getlist(key)  # limits count what was sent, as the OpenAPI document states them
+        # one name per filter in both languages: ?kommune= is ?municipality=, ?råd= is ?council=
+        names = [key, *(alias for alias, target in FIELD_ALIASES.items() if target == key and alias != key)]
+        given = [value for name in names for value in args.getlist(name)]  # limits count what was sent
         if len(given) > MAX_VALUES_PER_FACET:
             raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
         if any(len(v) > MAX_VALUE_CHARS for v in given):
