@@ -32,6 +32,7 @@ from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
 from .build import INDEX_NAME
+from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
@@ -233,8 +234,9 @@ def _load_snapshot(ix) -> Snapshot:
 class Archive:
     """Read access to one index folder."""
 
-    def __init__(self, index_dir: Path | str) -> None:
+    def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None) -> None:
         self.index_dir = Path(index_dir)
+        self.kle = kle or KleTitles()  # KLE titles, so that `kle:retssikkerhed` finds 27.69
         if not whoosh_index.exists_in(str(self.index_dir), indexname=INDEX_NAME):
             raise IndexMissing(f"{self.index_dir}: no index here yet (run `python -m indexer build`)")
         self.ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
@@ -362,6 +364,8 @@ class Archive:
             known = snapshot.universe(key)
             for value in values:
                 matches = self._resolve_value(key, value, known)
+                if not matches and key == "kle" and self.kle:
+                    matches = [code for code in self.kle.codes_matching(value) if code in known]
                 if not matches and key == "council":
                     notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
                                  "for at finde de punkter, der nævner det.")

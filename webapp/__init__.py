@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from indexer.kle import load_kle
 from indexer.query import MAX_QUERY_CHARS
 
 from . import api, archive_state, errors, exports, labels, pages, security
@@ -31,13 +32,14 @@ def normalise_base_url(url: str) -> str:
 
 
 def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str | Path | None = None,
-               base_url: str = DEFAULT_BASE_URL) -> Flask:
+               base_url: str = DEFAULT_BASE_URL, kle_files: list[str | Path] | None = None) -> Flask:
     """Build the app for one index folder.
 
     `corpus_dir` bounds which source documents may be served; by default it
     is the corpus recorded in the index's build summary. `base_url` is the
     public address absolute links (Atom, CSV) start with: the Host header of
-    a request is never trusted for them.
+    a request is never trusted for them. `kle_files` are KLE emneplan files
+    (KL's XML or OS2KLE's text list) whose titles label KLE codes; none by default.
     """
     index_path = Path(index_dir)
     corpus_path = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir(index_path)
@@ -48,13 +50,14 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
         MAX_CONTENT_LENGTH=64 * 1024,  # nothing here accepts a request body
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         BASE_URL=normalise_base_url(base_url),
+        KLE=load_kle(kle_files or []),
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["max_query_chars"] = MAX_QUERY_CHARS  # the search boxes' maxlength
-    archive_state.install(app, index_path, corpus_path)
+    archive_state.install(app, index_path, corpus_path, app.config["KLE"])
     labels.register(app)
     security.install(app)
     errors.install(app)

@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m webapp", description="Rådsarkiv web app")
     parser.add_argument("--index", default="var/index", help="index folder (built by `python -m indexer build`)")
     parser.add_argument("--corpus", default=None, help="corpus folder whose documents may be served (default: the one the index was built from)")
+    parser.add_argument("--kle", action="append", default=[], metavar="FILE",
+                        help="a KLE emneplan file (KL's XML or OS2KLE's text list) for KLE titles; repeatable, later files win")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--base-url", default=None,
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     base_url = args.base_url or listen_url(args.host, args.port)
-    app = create_app(Path(args.index), corpus_dir=args.corpus, base_url=base_url)
+    app = create_app(Path(args.index), corpus_dir=args.corpus, base_url=base_url, kle_files=args.kle)
     warm_up(app)
     limits = ServerLimits(threads=args.threads, connection_limit=args.connection_limit,
                           header_timeout=args.header_timeout, channel_timeout=args.channel_timeout)

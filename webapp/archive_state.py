@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
+from indexer.kle import KleTitles
 from indexer.search import Archive, IndexMissing
 
 EXTENSION_KEY = "raadsarkiv"
@@ -26,9 +27,10 @@ class IndexUnavailable(ServiceUnavailable):
 class ArchiveHolder:
     """Opens the Archive once, thread-safely, and retries while it is missing."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path | None) -> None:
+    def __init__(self, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None) -> None:
         self.index_dir = index_dir
         self.corpus_dir = corpus_dir
+        self.kle = kle
         self._archive: Archive | None = None
         self._lock = threading.Lock()
 
@@ -39,14 +41,14 @@ class ArchiveHolder:
         with self._lock:
             if self._archive is None:
                 try:
-                    self._archive = Archive(self.index_dir)
+                    self._archive = Archive(self.index_dir, kle=self.kle)
                 except IndexMissing as error:
                     raise IndexUnavailable() from error
             return self._archive
 
 
-def install(app: Flask, index_dir: Path, corpus_dir: Path | None) -> None:
-    app.extensions[EXTENSION_KEY] = ArchiveHolder(index_dir, corpus_dir)
+def install(app: Flask, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None) -> None:
+    app.extensions[EXTENSION_KEY] = ArchiveHolder(index_dir, corpus_dir, kle)
 
 
 def holder() -> ArchiveHolder:

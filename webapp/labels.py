@@ -6,7 +6,7 @@ same way.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 
 from indexer.parser import slugify
 from indexer.schema import FACET_BY_KEY
@@ -51,11 +51,29 @@ def facet_label(key: str) -> str:
 
 
 def facet_value_label(key: str, value: str) -> str:
+    if key == "kle":
+        return kle_label(value)
     if key == "kind":
         return kind_label(value)
     if key == "decision_kind":
         return sentence_case(value)
     return value
+
+
+def kle_label(code: str | None) -> str:
+    """ "27.69" → "27.69 Retssikkerhed" when the app was given a KLE file (`--kle`)."""
+    if not code:
+        return ""
+    titles = current_app.config.get("KLE") if has_app_context() else None
+    return titles.label(code) if titles else code
+
+
+def kle_path(code: str | None) -> list[str]:
+    """ "27.69.48" → ["27 Social service", "27.69 Retssikkerhed", "27.69.48 Handicapråd"]."""
+    if not code:
+        return []
+    parts = code.split(".")
+    return [kle_label(".".join(parts[: n + 1])) for n in range(len(parts))]
 
 
 def council_name(council: str | None) -> str:
@@ -100,6 +118,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(decision_detail)
     app.add_template_filter(file_name)
     app.add_template_global(facet_label)
+    app.add_template_global(kle_path)
     app.add_template_global(council_slug)
     app.add_template_global(council_name)
     app.add_template_global(slugify)
