@@ -253,3 +253,26 @@ def test_phone_width_has_no_sideways_scrolling(page, server, path, name):
     page.goto(server + path)
     shot(page, name, full_page=False)  # the first screen, as a phone shows it
     assert no_horizontal_scroll(page), page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_phone_filters_are_reachable_from_the_top(page, server):
+    """On a 390 px screen the filters are one button above the results (they were
+    3,800 px down, below every result); opening it shows the facets, and a facet works."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "/soeg?q=tilsyn")
+    button = page.locator("label.facets-button")
+    assert button.is_visible()
+    box = button.bounding_box()
+    first_result = page.locator("ol.results li").first.bounding_box()
+    assert box["y"] < first_result["y"] and box["y"] < 844
+    facet = page.locator("nav.facet a").first
+    assert not facet.is_visible()
+    button.click()
+    assert facet.is_visible()
+    shot(page, "11-mobil-filtre-aabne", full_page=False)
+    facet.click()
+    page.wait_for_load_state()
+    assert "council=" in page.url or "year=" in page.url or "municipality=" in page.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + "/soeg?q=tilsyn")
+    assert not page.locator("label.facets-button").is_visible() and page.locator("nav.facet a").first.is_visible()
