@@ -290,15 +290,22 @@ def parse_text(
     meeting.truncated = _looks_truncated(raw_items, toc)
     if meeting.truncated:
         _restore_cut_title(raw_items, toc)
+    _add_items(meeting, [(raw, None) for raw in raw_items], gazetteer, header)
+    return meeting
+
+
+def _add_items(meeting: Meeting, raws: list[tuple[RawItem, DeclaredItem | None]], gazetteer: Gazetteer,
+               header: Header) -> None:
+    """Build every item (ids unique within the meeting, "-2" for a repeated
+    number), then apply what one item says about attendance at the others."""
     seen_numbers: dict[int, int] = {}
-    for raw in raw_items:
-        item = _build_item(raw, meeting, gazetteer, header)
+    for raw, stated in raws:
+        item = _build_item(raw, meeting, gazetteer, header, stated)
         seen_numbers[item.number] = seen_numbers.get(item.number, 0) + 1
         if seen_numbers[item.number] > 1:
             item.id = f"{item.id}-{seen_numbers[item.number]}"
         meeting.items.append(item)
     _apply_partial_attendance(meeting)
-    return meeting
 
 
 def parse_source(
@@ -338,15 +345,8 @@ def parse_declared(
         source=source, period=declared.period, url=declared.url,
     )
     meeting.id = _meeting_id(meeting, stem)
-    seen_numbers: dict[int, int] = {}
-    for stated in declared.items:
-        raw = RawItem(number=stated.number, title=stated.title, lines=_block_lines(stated.blocks))
-        item = _build_item(raw, meeting, gazetteer, header, stated)
-        seen_numbers[item.number] = seen_numbers.get(item.number, 0) + 1
-        if seen_numbers[item.number] > 1:
-            item.id = f"{item.id}-{seen_numbers[item.number]}"
-        meeting.items.append(item)
-    _apply_partial_attendance(meeting)
+    raws = [(RawItem(number=d.number, title=d.title, lines=_block_lines(d.blocks)), d) for d in declared.items]
+    _add_items(meeting, raws, gazetteer, header)
     return meeting
 
 
