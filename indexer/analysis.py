@@ -595,7 +595,7 @@ class DanishNormalizeFilter(Filter):
         self.keep_stops = keep_stops  # exact phrases: small words are words too
 
     def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]  # Whoosh's Filter protocol
-        indexable = normalise_word if getattr(self, "keep_stops", False) else _indexable
+        indexable = _normalised if getattr(self, "keep_stops", False) else _indexable
         minsize = self.minsize
         pos: int | None = None
         for token in tokens:
@@ -615,6 +615,12 @@ class DanishNormalizeFilter(Filter):
             token.text = word
             token.stopped = False
             yield token
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _normalised(raw: str) -> str:
+    """`normalise_word`, cached: the phrase pairs normalise every word of every text."""
+    return normalise_word(raw)
 
 
 @lru_cache(maxsize=_WORD_CACHE)
@@ -662,7 +668,29 @@ def _stemming_pipeline() -> CompositeAnalyzer:
     )
 
 
-_LAST_STEMS: list[Any] = [None, ()]  # (text, its stems): the last text indexed in this process
+# (text, its stems, its normalised words small words included): the last text
+# indexed in this process. Whoosh indexes a document's fields in name order,
+# so "body" is analysed right before "body_pairs" and the pairs replay it.
+_LAST_STEMS: list[Any] = [None, (), ()]
+
+
+def _index_words(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(stems, normalised words) of a text at index time, computed once per text:
+    exactly what the stemming pipeline yields, and every word for the pairs."""
+    if _LAST_STEMS[0] is value:
+        return _LAST_STEMS[1], _LAST_STEMS[2]
+    words = tuple(_normalised(match.group()) for match in _WORD_RE.finditer(value))
+    stems = tuple(_stem_cached(word) for word in words if len(word) >= 2 and word not in STOP_WORDS)
+    _LAST_STEMS[0], _LAST_STEMS[1], _LAST_STEMS[2] = value, stems, words
+    return stems, words
+
+
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def _stem_cached(word: str) -> str:
+    return stem_word(word)
 
 
 class StemmedWords(Tokenizer):
@@ -690,11 +718,7 @@ class StemmedWords(Tokenizer):
                                      removestops=removestops, start_pos=start_pos, start_char=start_char,
                                      tokenize=tokenize, mode=mode, **kwargs)
             return
-        if _LAST_STEMS[0] is value:
-            stems = _LAST_STEMS[1]
-        else:
-            stems = tuple(token.text for token in self.pipeline(value, mode="index"))
-            _LAST_STEMS[0], _LAST_STEMS[1] = value, stems
+        stems, _ = _index_words(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for text in stems:
             token.text = text
@@ -707,6 +731,34 @@ class StemmedWords(Tokenizer):
 def text_analyzer() -> CompositeAnalyzer:
     """Full-text fields: normalised, stop words dropped, stemmed with overrides."""
     return CompositeAnalyzer(StemmedWords())
+
+
+class NormalisedWords(Tokenizer):
+    """Every word normalised (case, NFC, aa/å), small words included, for the
+    phrase pairs. At index time the words of the text just analysed for its
+    stemmed field are replayed (`_index_words`): one pass over each text."""
+
+    def __init__(self) -> None:
+        self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(minsize=1, keep_stops=True))
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        if mode != "index" or positions or chars or keeporiginal or not removestops or not tokenize:
+            yield from self.pipeline(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                     tokenize=tokenize, mode=mode, **kwargs)
+            return
+        _, words = _index_words(value)
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text in words:
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            yield token
 
 
 class PairFilter(Filter):
@@ -748,7 +800,7 @@ def pairs_analyzer() -> CompositeAnalyzer:
     without small words, "deltog ikke" found nothing and "et flertal" matched
     every "flertal".)
     """
-    return CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(minsize=1, keep_stops=True), PairFilter())
+    return CompositeAnalyzer(NormalisedWords(), PairFilter())
 
 
 @lru_cache(maxsize=1)
