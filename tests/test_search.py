@@ -260,3 +260,12 @@ def test_phrases_with_small_words_and_names_of_absent_members(archive, phrase):
         record = archive.item(hit.id)
         text = " ".join([*record["attendance"], record.get("decision") or "", *(s["text"] for s in record["sections"])])
         assert phrase.lower() in " ".join(text.lower().split())
+
+
+def test_a_participants_name_is_never_corrected(archive):
+    """"Lolan Marianne Ottesen" once became "Lolan marine Ottesen": a word that is
+    part of a participant's name is not a typo."""
+    snapshot = archive.current()
+    assert "marianne" in snapshot.name_words
+    response = archive.search(SearchRequest(q="Marianne"))
+    assert response.suggestion is None and response.corrected_from is None
