@@ -414,9 +414,10 @@ class _Builder:
                 self.note_party(person, date, participant.get("affiliation") or written.party)
         for item in items:
             self._add_item_absence(item, attendance)
+        noted = [item for item in items if item.get("absent")]
         for row in rows.values():
             if row.status == "present" and row.absent_items:
-                row.status = "absent" if len(row.absent_items) >= len(items) else "partly"
+                row.status = "absent" if absent_throughout(len(row.absent_items), len(noted), len(items)) else "partly"
         for item in items:
             self._add_votes(meeting, item, rows)
         for name, row in rows.items():
@@ -472,6 +473,14 @@ class _Builder:
                 person = self.people[name]
                 if name not in voted and name not in absent_here and person.party_on(date) == code:
                     cast(person, position, entry, code)
+
+
+def absent_throughout(absent_from: int, items_with_notes: int, items: int) -> bool:
+    """Absent from the whole meeting, as the item notes tell it: absent from
+    every item that notes anyone's absence, and those are most of the agenda.
+    (Greve notes "Fraværende: …" on each open item but not on a closing
+    "Underskriftsark", so "every item" alone would call no one absent.)"""
+    return absent_from >= items_with_notes and 2 * items_with_notes > items
 
 
 def assemble(meetings: list[dict[str, Any]], items: Iterable[dict[str, Any]]) -> PeopleTable:
