@@ -252,6 +252,11 @@ class PeopleTable:
     def get(self, person_id: str) -> Person | None:
         return self.people.get(person_id) or self.people.get(self.aliases.get(person_id, ""))
 
+    def id_of(self, municipality: str, name: str) -> str | None:
+        """The person id behind a name as a record writes it ("Tina Rotbøll" → greve-tina-rottboell)."""
+        written = split_names(name)
+        return self.aliases.get(person_id(municipality, written[0].name)) if written else None
+
     def in_council(self, councils: Iterable[str | None], municipality: str | None = None) -> list[Person]:
         """The people who sat in a body (any of its spellings), by name."""
         keys = {council_key(c or "Notater") for c in councils}

@@ -263,3 +263,9 @@ def test_whole_greve_archive(greve_parsed):
     assert table.get("greve-mehmet-dogru") is table.get("greve-mehmet-zeki-dogru")
     assert all(p.meetings or p.votes for p in table.people.values())
     assert not any(" " not in p.name or p.name.endswith("Centervej") for p in table.people.values())
+
+
+def test_meeting_page_links_its_participants(greve_people):
+    page = greve_people.get(f"/moede/{BYRAAD}").get_data(as_text=True)
+    assert '<a href="/person/greve-tina-rottboell">Tina Rottbøll</a>' in page
+    assert greve_people.get("/person/greve-tina-rottboell").status_code == 200

@@ -128,6 +128,7 @@ def meeting(meeting_id: str):
         agenda_page=shown.page,
         agenda_pages=agenda_pages(record["id"], shown.page, last_page),
         agenda_last_page=last_page,
+        person_ids={p["name"]: people_table(get_archive()).id_of(record["municipality"], p["name"]) for p in participants},
         present=[p for p in participants if not p.get("absent")],
         absent=[p for p in participants if p.get("absent")],
         source_path=source,

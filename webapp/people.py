@@ -37,7 +37,7 @@ NOT_FOUND = "Personen findes ikke i arkivet."
 
 def find_person(person_id: str) -> Person:
     """The person with this id (or a joined spelling's id); 404 in Danish otherwise."""
-    person = people_table(get_archive()).get(person_id[:MAX_ID_CHARS]) if len(person_id) <= MAX_ID_CHARS else None
+    person = people_table(get_archive()).get(person_id) if len(person_id) <= MAX_ID_CHARS else None
     if person is None:
         raise NotFound(NOT_FOUND)
     return person
