@@ -122,6 +122,8 @@ def person_page(person_id: str):
         mentions_total=total,
         mentions=hits,
         mention_q=mention_query(person),
+        absent_ids={a.item_id for row in person.meetings for a in row.absent_items},
+        vote_ids={v.item_id for v in person.votes},
         position_labels=POSITION_LABELS,
         status_labels=STATUS_LABELS,
         item_url=item_url,
