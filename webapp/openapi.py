@@ -195,6 +195,8 @@ SCHEMAS: dict[str, Any] = {
             "relation": {"type": "string"},
             "notes": {"type": "array", "items": {"type": "string"}},
             "referenced_by": {"type": "array", "items": {"type": "string"}},
+            "role": {"type": ["string", "null"], "enum": ["høring", "indstilling", "beslutning", "orientering", None],
+                     "description": "Organets rolle i behandlingen, som ordlyden siger det"},
             "url": {"type": ["string", "null"]},
         },
     },
