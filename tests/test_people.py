@@ -38,8 +38,7 @@ def greve_people(greve_dir, tmp_path_factory):
     build(corpus, index)
     from webapp import create_app
 
-    client = create_app(index, testing=True, corpus_dir=corpus).test_client()
-    return client
+    return create_app(index, testing=True, corpus_dir=corpus).test_client()
 
 
 def raw(greve_dir, key: str) -> dict:
