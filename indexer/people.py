@@ -227,11 +227,12 @@ class Person:
         return [s for s in self.spellings if s.reason]
 
     def party_on(self, date: str | None) -> str | None:
-        """The party code in force on a date: the latest named on or before it, else the first after."""
-        if not self.parties:
-            return None
+        """The party the records have shown for the person on or before a date
+        (the latest such); None before the first. A vote "(F) stemte imod" is
+        only put on a member's page once the archive has named them with (F):
+        members change parties (Greve's "Hans-Jørgen Kirstein (D)", later "(UP-2)")."""
         before = [code for day, code in self.parties if day and date and day <= date]
-        return before[-1] if before else self.parties[0][1]
+        return before[-1] if before else None
 
     def counts(self) -> dict[str, int]:
         return {

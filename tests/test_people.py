@@ -268,3 +268,13 @@ def test_meeting_page_links_its_participants(greve_people):
     page = greve_people.get(f"/moede/{BYRAAD}").get_data(as_text=True)
     assert '<a href="/person/greve-tina-rottboell">Tina Rottbøll</a>' in page
     assert greve_people.get("/person/greve-tina-rottboell").status_code == 200
+
+
+def test_party_vote_needs_the_party_shown_on_or_before_the_day():
+    vote = {"votes": {"for": [], "against": ["(F)"], "abstained": [], "counts": {}}}
+    named = {"votes": {"for": ["Linda Heegaard (F)"], "against": [], "abstained": [], "counts": {}}}
+    table = table_of(meeting("a", "Greve", "Byråd", "2024-01-01", ["Linda Heegaard"], [vote]),
+                     meeting("b", "Greve", "Byråd", "2024-02-01", ["Linda Heegaard"], [named]),
+                     meeting("c", "Greve", "Byråd", "2024-03-01", ["Linda Heegaard"], [vote]))
+    votes = [(v.date, v.position, v.via_party) for v in table.get("greve-linda-heegaard").votes]
+    assert votes == [("2024-03-01", "against", "F"), ("2024-02-01", "for", None)]
