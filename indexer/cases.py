@@ -10,6 +10,7 @@ only referenced.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -24,6 +25,45 @@ RELATION_LABELS = {
     "nævnt": "Sagsnummeret nævnes",
     "planlagt": "Planlagt behandling",
 }
+
+
+ROLE_BY_KIND = {
+    "bemærkninger": "høring",
+    "ingen bemærkninger": "høring",
+    "anbefales": "indstilling",
+    "godkendt": "beslutning",
+    "afvist": "beslutning",
+    "taget til efterretning": "orientering",
+}
+# The wording that tells a body's part when the decision kind does not: the
+# first of these found in the decision, then the note, then the title.
+ROLE_WORDING: list[tuple[str, re.Pattern[str]]] = [
+    ("høring", re.compile(r"(?<!\bi )\bhøring(?:ssvar|en|s)?\b|\bafg(?:iver|av|ive)\s+(?:høringssvar|bemærkninger)", re.I)),
+    ("indstilling", re.compile(r"\banbefal(?:er|ede|es|et)\b|\bindstill(?:er|ede)\b", re.I)),
+    ("beslutning", re.compile(r"\bbesluttede\b|\bvedtog\b|\bgodkendte\b|\bbesluttet\b|\bvedtaget\b", re.I)),
+    ("orientering", re.compile(r"\borienter(?:ing|et|ede|es)\b|\btil\s+efterretning\b", re.I)),
+]
+ROLE_LABELS = {"høring": "Høring", "indstilling": "Indstilling", "beslutning": "Beslutning", "orientering": "Orientering"}
+
+
+def treatment_role(decision_kind: str | None, *texts: str | None) -> str | None:
+    """The body's part in a treatment, as the Danish wording says: høring
+    (a hearing answer), indstilling (a recommendation to another body),
+    beslutning or orientering; None when nothing says so.
+
+    Hearing wording wins over a recommendation ("Handicaprådet anbefaler …"
+    in a høringssvar is a hearing) but not over a decision: a Byråd that
+    approves a høringssvar decided."""
+    hearing = any(text and ROLE_WORDING[0][1].search(text) for text in texts)
+    if hearing and decision_kind not in ("godkendt", "afvist"):
+        return "høring"
+    if decision_kind in ROLE_BY_KIND:
+        return ROLE_BY_KIND[decision_kind]
+    for text in texts:
+        for role, pattern in ROLE_WORDING[1:]:
+            if text and pattern.search(text):
+                return role
+    return None
 
 
 @dataclass
@@ -41,9 +81,12 @@ class CaseEntry:
     relation: str
     notes: list[str] = field(default_factory=list)
     referenced_by: list[str] = field(default_factory=list)
+    role: str | None = None  # høring | indstilling | beslutning | orientering (treatment_role)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["role"] = self.role or treatment_role(self.decision_kind, self.decision, *self.notes, self.title)
+        return data
 
 
 def _from_item(item: dict[str, Any], relation: str) -> CaseEntry:

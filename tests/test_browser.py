@@ -226,6 +226,20 @@ def test_search_facet_item_and_case(page, server):
     shot(page, "05-sag-forloeb")
 
 
+def test_council_page_to_a_person(page, server):
+    """The council's people list leads to a person page with votes, joined spellings and a feed."""
+    page.goto(server + "/raad/socialudvalget")
+    page.locator("ul.people").get_by_role("link", name="Lolan Marianne Ottesen").click()
+    page.wait_for_url("**/person/ballerup-lolan-marianne-ottesen")
+    assert page.locator("h1").inner_text() == "Lolan Marianne Ottesen"
+    assert page.locator("table.votes tbody tr").count() >= 1
+    assert "Lolan Ottesen" in page.locator("p.note").inner_text()
+    follow = page.get_by_role("link", name=re.compile(r"^Følg "))
+    assert follow.get_attribute("href").endswith("/person/ballerup-lolan-marianne-ottesen.atom")
+    assert page.locator('link[rel="alternate"][type="application/atom+xml"]').count() == 1
+    shot(page, "06-person")
+
+
 def test_keyboard_skip_link_moves_focus_to_main(page, server):
     page.goto(server + "/soeg?q=tilsyn")
     page.keyboard.press("Tab")
@@ -247,6 +261,7 @@ def test_keyboard_skip_link_moves_focus_to_main(page, server):
     (f"/punkt/{STOKHOLTBUEN_ITEM}", "08-mobil-punkt"),
     ("/moede/ballerup-socialudvalget-2025-05-06-referat", "09-mobil-moede"),
     ("/soeg?q=xyzxyz", "10-mobil-ingen-resultater"),
+    ("/person/ballerup-lolan-marianne-ottesen", "11-mobil-person"),  # a vote table, joined spellings
 ])
 def test_phone_width_has_no_sideways_scrolling(page, server, path, name):
     page.set_viewport_size({"width": 390, "height": 844})

@@ -55,10 +55,11 @@ PUBLIC_ROUTES = {
     "/moede/<meeting_id>", "/moede/<meeting_id>/kilde", "/institution/<slug>", "/raad/<slug>",
     "/api/search", "/api/items/<item_id>", "/api/meetings/<meeting_id>", "/api/cases/<path:case_number>",
     "/api/openapi.json", "/static/<path:filename>",
+    "/person/<person_id>", "/person/<person_id>.atom", "/api/people", "/api/people/<person_id>",
 }
 SEARCH_ROUTES = ("/soeg", "/soeg.atom", "/soeg.csv", "/api/search")
 RECORD_ROUTES = ("/punkt/", "/moede/", "/sag/", "/institution/", "/raad/", "/api/items/", "/api/meetings/",
-                 "/api/cases/")
+                 "/api/cases/", "/person/", "/api/people/")
 PATHOLOGICAL = {
     "a thousand ORs": " OR ".join(f"ord{n}" for n in range(1000)),
     "a thousand ORs of one word": " OR ".join(["tilsyn"] * 1000),

@@ -570,5 +570,6 @@ def test_only_public_routes_exist(app):
         "/moede/<meeting_id>", "/moede/<meeting_id>/kilde", "/institution/<slug>", "/raad/<slug>",
         "/api/search", "/api/items/<item_id>", "/api/meetings/<meeting_id>", "/api/cases/<path:case_number>",
         "/api/openapi.json", "/static/<path:filename>",
+        "/person/<person_id>", "/person/<person_id>.atom", "/api/people", "/api/people/<person_id>",
     }
     assert not app.debug

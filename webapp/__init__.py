@@ -15,7 +15,7 @@ from flask import Flask
 from indexer.kle import load_kle
 from indexer.query import MAX_QUERY_CHARS
 
-from . import api, archive_state, errors, exports, labels, pages, security
+from . import api, archive_state, errors, exports, labels, pages, people, security
 from .sources import default_corpus_dir
 
 
@@ -64,4 +64,5 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(people.bp)
     return app

@@ -22,7 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 TREATMENT_FIELDS = (
     "date", "council", "municipality", "item_id", "title", "decision", "decision_kind",
-    "source", "in_archive", "relation", "notes", "referenced_by",
+    "source", "in_archive", "relation", "notes", "referenced_by", "role",
 )
 
 

@@ -12,6 +12,7 @@ from indexer.query import MAX_QUERY_CHARS
 from indexer.schema import FACETS
 from indexer.search import MAX_WINDOW
 
+from .openapi_people import PEOPLE_SCHEMAS, people_paths
 from .params import (
     DEFAULT_PER_PAGE,
     MAX_MEETING_ITEMS_PER_PAGE,
@@ -194,6 +195,8 @@ SCHEMAS: dict[str, Any] = {
             "relation": {"type": "string"},
             "notes": {"type": "array", "items": {"type": "string"}},
             "referenced_by": {"type": "array", "items": {"type": "string"}},
+            "role": {"type": ["string", "null"], "enum": ["høring", "indstilling", "beslutning", "orientering", None],
+                     "description": "Organets rolle i behandlingen, som ordlyden siger det"},
             "url": {"type": ["string", "null"]},
         },
     },
@@ -256,6 +259,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _ok("Sagen", "Case"), "404": not_found, "503": unavailable},
                 }
             },
+            **people_paths(not_found, unavailable, _ok),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",
@@ -264,5 +268,5 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": SCHEMAS},
+        "components": {"schemas": {**SCHEMAS, **PEOPLE_SCHEMAS}},
     }

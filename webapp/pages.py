@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 
 from indexer.ingest import shown_name
+from indexer.people import people_table
 from indexer.serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
@@ -127,6 +128,7 @@ def meeting(meeting_id: str):
         agenda_page=shown.page,
         agenda_pages=agenda_pages(record["id"], shown.page, last_page),
         agenda_last_page=last_page,
+        person_ids={p["name"]: people_table(get_archive()).id_of(record["municipality"], p["name"]) for p in participants},
         present=[p for p in participants if not p.get("absent")],
         absent=[p for p in participants if p.get("absent")],
         source_path=source,
@@ -186,8 +188,11 @@ def council(slug: str):
     per_municipality: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in meetings:
         per_municipality[row["municipality"]].append(row)
+    table = people_table(get_archive())
+    spellings = {row["council"] for row in meetings}
     return render_template(
         "council.html",
+        members={m: table.in_council(spellings, m) for m in per_municipality},
         name=council_name(meetings[0]["council"]),
         council_value=meetings[0]["council"],
         municipalities=[(m, by_year(rows)) for m, rows in sorted(per_municipality.items())],

@@ -1,0 +1,553 @@
+"""People: who sat in which body, who attended, who was absent, who voted how.
+
+Council minutes name people in four places: the meeting's roll
+(`participants`), the absence notes of an item (`absent`, "Fraværende: …"),
+the vote lines ("Liselott Blixt (UP) stemte imod", "(Ø) og (F) stemte imod")
+and the running text. This module reads the first three from the stored
+records and assembles one `Person` per person; the running text is left to
+the search (a phrase search for the name), which already indexes it.
+
+Identity is conservative, because a wrong merge puts one member's votes on
+another's page:
+- the same name in the same municipality is one person, different
+  municipalities are always different people;
+- a spelling variant is joined to a more frequent spelling only when the
+  archive itself gives evidence: it differs by a left-out middle name or by
+  one letter, both spellings occur in the same body, the two never stand side
+  by side in one meeting's roll (then they are two people), and exactly one
+  spelling qualifies. The page lists the spellings that were joined.
+
+The table is built once per index generation (`people_table`), from the
+records the index stores, and cached on the snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .extract import council_key
+from .parser import slugify
+from .schema import unpack
+
+PARTY_CODE = re.compile(r"^(?:[A-ZÆØÅ]{1,3}(?:-\d{1,2})?|Løsgænger)$")
+PARTY_VOTE = re.compile(r"^\(?(?P<code>[A-ZÆØÅ]{1,3}(?:-\d{1,2})?)\)?(?=$|[\s.,;:])")
+NAME_TOKEN = re.compile(r"^[A-ZÆØÅÉÜÖÄ][\wæøåÆØÅéüöä.'\-]*$")
+PARTICLES = {"von", "van", "de", "la", "du", "af", "der", "den"}
+NOT_NAMES = {
+    "Udvalget", "Byrådet", "Byråd", "Kommune", "Kommunalbestyrelsen", "Fraværende", "Afbud", "Ingen",
+    "Formand", "Næstformand", "Borgmester", "Borgmesteren", "Økonomiudvalget", "Alle", "Mødet", "Punkt",
+    "Enhedslisten", "Venstre", "Socialdemokratiet", "Dansk", "Folkeparti", "Partiet", "Det", "Den", "De",
+}
+# Where a parser left two names in one string: "X Fraværende: Y", "X og Y", "X, Y".
+NAME_SPLIT = re.compile(r"\s+(?:Fraværende|Afbud|Fravær|Deltog ikke)\s*:\s*|\s+og\s+|\s*[,;]\s*|\s+&\s+")
+TRAILING_PAREN = re.compile(r"^(?P<name>[^()]+?)\s*\((?P<inner>[^()]{1,80})\)(?P<rest>.*)$")
+POSITIONS = ("for", "against", "abstained")
+POSITION_LABELS = {"for": "For", "against": "Imod", "abstained": "Undlod at stemme"}
+STATUS_LABELS = {"present": "Til stede", "absent": "Fraværende", "partly": "Delvis fraværende"}
+MIN_SLIP_LENGTH = 8  # "Per Lund" and "Pia Lund" differ by one letter too: short names need more evidence
+
+
+# --- names as written -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """One name as a record writes it, split into the name, a party code and a note."""
+
+    name: str
+    party: str | None = None
+    note: str | None = None  # "Stedfortræder for Torben Hoffmann"
+
+
+def looks_like_name(text: str) -> bool:
+    """A personal name: two to six capitalised words (particles allowed), none of them a body or a heading."""
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 6:
+        return False
+    if tokens[0] in PARTICLES or tokens[-1] in PARTICLES:
+        return False
+    return all((NAME_TOKEN.match(t) or t in PARTICLES) and t.rstrip(".:") not in NOT_NAMES for t in tokens)
+
+
+def split_names(text: str) -> list[Written]:
+    """The names in one entry of a vote or absence list, as written.
+
+    "Liselott Blixt (UP) med bemærkning om" → Liselott Blixt, party UP;
+    "Conni Bergendorff (Stedfortræder for Torben Hoffmann)" → a note;
+    "Morten Dahlin og Heidi Serny Jacobsen" → two names. Anything that does
+    not look like a personal name (party letters, "Udvalget", a clause of a
+    remark) yields nothing."""
+    found: list[Written] = []
+    for part in NAME_SPLIT.split(text.strip().rstrip(".")):
+        part = part.strip(" .:\"”“")
+        party = note = None
+        match = TRAILING_PAREN.match(part)
+        if match:
+            part, inner = match["name"].strip(), match["inner"].strip()
+            if PARTY_CODE.match(inner):
+                party = inner
+            else:
+                note = inner
+        if looks_like_name(part):
+            found.append(Written(part, party, note))
+    return found
+
+
+def party_of_vote(text: str) -> str | None:
+    """The party code of a vote entry that names a party, not a person: "(Ø)", "Ø", "(F) med bemærkning om"."""
+    match = PARTY_VOTE.match(text.strip())
+    return match["code"] if match else None
+
+
+def surname_of_vote(text: str) -> tuple[str, str | None] | None:
+    """"Olsen (A)" → ("Olsen", "A"): a vote that names a member by surname only."""
+    match = TRAILING_PAREN.match(text.strip())
+    name, party = (match["name"].strip(), match["inner"].strip()) if match else (text.strip(), None)
+    if party is not None and not PARTY_CODE.match(party):
+        return None
+    if NAME_TOKEN.match(name) and " " not in name and name not in NOT_NAMES and not PARTY_CODE.match(name):
+        return name, party
+    return None
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when one substitution, insertion or deletion turns a into b."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+def middle_name_variant(short: str, long: str) -> bool:
+    """"Mehmet Dogru" is "Mehmet Zeki Dogru" without the middle name: same first
+    and last word, the shorter's words a subsequence of the longer's."""
+    a, b = short.split(), long.split()
+    if len(a) < 2 or len(a) >= len(b) or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    rest = iter(b[1:-1])
+    return all(word in rest for word in a[1:-1])
+
+
+def variant_kind(a: str, b: str) -> str | None:
+    """How spelling a may be a variant of b: "mellemnavn", "stavefejl" or None."""
+    if middle_name_variant(a, b) or middle_name_variant(b, a):
+        return "mellemnavn"
+    x, y = a.casefold(), b.casefold()
+    if min(len(x), len(y)) < MIN_SLIP_LENGTH:
+        return None
+    if x.replace("-", " ") == y.replace("-", " "):  # "Anne-Marie Lyduch", "Anne Marie Lyduch"
+        return "stavefejl"
+    if len(a.split()) == len(b.split()) and one_edit_apart(x, y):
+        return "stavefejl"
+    return None
+
+
+# --- the people table -------------------------------------------------------------------
+
+
+@dataclass
+class Body:
+    """A council or committee the person sat in, as the records show it."""
+
+    council: str
+    meetings: int = 0
+    first: str | None = None
+    last: str | None = None
+    affiliations: list[str] = field(default_factory=list)  # as written: party letters, organisations
+    roles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AbsentItem:
+    item_id: str
+    number: int
+    title: str
+    note: str | None = None  # the absence note as written ("Fraværende: Tina Rottbøll")
+
+
+@dataclass
+class Attendance:
+    """One meeting: present, absent (the roll says so, or absent from every item) or partly absent."""
+
+    meeting_id: str
+    date: str | None
+    council: str | None
+    status: str  # present | absent | partly
+    listed: bool  # on the meeting's roll (else only named in an item)
+    absent_items: list[AbsentItem] = field(default_factory=list)
+    items_total: int = 0
+    role: str | None = None
+    note: str | None = None  # the roll's own note ("Stedfortræder for …")
+
+
+@dataclass
+class Vote:
+    item_id: str
+    meeting_id: str
+    date: str | None
+    council: str | None
+    number: int
+    title: str
+    position: str  # for | against | abstained
+    as_written: str  # "Liselott Blixt (UP)", "(Ø)", "Olsen (A)"
+    via_party: str | None = None  # the vote was recorded for the person's party, not by name
+    decision_kind: str | None = None
+
+
+@dataclass
+class Spelling:
+    name: str
+    count: int
+    reason: str | None = None  # why it was joined: "mellemnavn" | "stavefejl"; None for the main spelling
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    municipality: str
+    spellings: list[Spelling] = field(default_factory=list)
+    parties: list[tuple[str | None, str]] = field(default_factory=list)  # (date, code) as the records show it
+    bodies: list[Body] = field(default_factory=list)
+    meetings: list[Attendance] = field(default_factory=list)  # newest first
+    votes: list[Vote] = field(default_factory=list)  # newest first
+
+    @property
+    def joined(self) -> list[Spelling]:
+        return [s for s in self.spellings if s.reason]
+
+    def party_on(self, date: str | None) -> str | None:
+        """The party the records have shown for the person on or before a date
+        (the latest such); None before the first. A vote "(F) stemte imod" is
+        only put on a member's page once the archive has named them with (F):
+        members change parties (Greve's "Hans-Jørgen Kirstein (D)", later "(UP-2)")."""
+        before = [code for day, code in self.parties if day and date and day <= date]
+        return before[-1] if before else None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "meetings": len(self.meetings),
+            "present": sum(m.status == "present" for m in self.meetings),
+            "absent": sum(m.status == "absent" for m in self.meetings),
+            "partly": sum(m.status == "partly" for m in self.meetings),
+            **{f"votes_{p}": sum(v.position == p for v in self.votes) for p in POSITIONS},
+        }
+
+
+@dataclass
+class PeopleTable:
+    people: dict[str, Person]
+    aliases: dict[str, str]  # slug of any joined spelling → person id (old links keep working)
+    seconds: float = 0.0
+
+    def get(self, person_id: str) -> Person | None:
+        return self.people.get(person_id) or self.people.get(self.aliases.get(person_id, ""))
+
+    def id_of(self, municipality: str, name: str) -> str | None:
+        """The person id behind a name as a record writes it ("Tina Rotbøll" → greve-tina-rottboell)."""
+        written = split_names(name)
+        return self.aliases.get(person_id(municipality, written[0].name)) if written else None
+
+    def in_council(self, councils: Iterable[str | None], municipality: str | None = None) -> list[Person]:
+        """The people who sat in a body (any of its spellings), by name."""
+        keys = {council_key(c or "Notater") for c in councils}
+        return sorted(
+            (p for p in self.people.values()
+             if (municipality is None or p.municipality == municipality)
+             and any(council_key(b.council) in keys for b in p.bodies)),
+            key=lambda p: p.name.casefold(),
+        )
+
+    def of_municipality(self, municipality: str | None = None) -> list[Person]:
+        return sorted((p for p in self.people.values() if municipality is None or p.municipality == municipality),
+                      key=lambda p: (p.municipality, p.name.casefold()))
+
+
+def person_id(municipality: str, name: str) -> str:
+    """Stable and URL-safe: "greve-liselott-blixt"."""
+    return slugify(f"{municipality} {name}")
+
+
+# --- identity ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Seen:
+    """What the records show of one spelling in one municipality."""
+
+    count: int = 0
+    councils: set[str] = field(default_factory=set)
+    rolls: set[str] = field(default_factory=set)  # meetings whose roll lists this spelling
+    anchored: bool = False  # on a roll, in an absence list or voting with a party: a person, not a street
+
+
+def resolve_spellings(seen: dict[str, _Seen]) -> dict[str, tuple[str, str | None]]:
+    """spelling → (main spelling, reason) within one municipality.
+
+    Rarer spellings are joined to a more frequent one only on evidence (see the
+    module docstring); a spelling with two candidate partners stays alone."""
+    order = sorted(seen, key=lambda s: (-seen[s].count, s))
+    rank = {s: i for i, s in enumerate(order)}
+    result: dict[str, tuple[str, str | None]] = {s: (s, None) for s in order}
+    for spelling in reversed(order):
+        candidates = []
+        for other in order[: rank[spelling]]:
+            reason = variant_kind(spelling, other)
+            if reason is None:
+                continue
+            if not {council_key(c) for c in seen[spelling].councils} & {council_key(c) for c in seen[other].councils}:
+                continue
+            if seen[spelling].rolls & seen[other].rolls:  # side by side in one roll: two people
+                continue
+            candidates.append((other, reason))
+        if len(candidates) == 1:
+            other, reason = candidates[0]
+            result[spelling] = (result[other][0], reason)
+    # a name seen only in vote lines, never joined to a member, is no one's ("Karlslunde Centervej")
+    result = {s: r for s, r in result.items() if seen[r[0]].anchored or seen[s].anchored}
+    # a spelling joined to one that was itself joined points at the main spelling
+    for spelling, (main, reason) in result.items():
+        while result[main][0] != main:
+            main = result[main][0]
+        result[spelling] = (main, reason)
+    return result
+
+
+# --- assembling -----------------------------------------------------------------------------
+
+
+def _vote_entries(item: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    votes = item.get("votes") or {}
+    for position in POSITIONS:
+        for entry in votes.get(position) or []:
+            yield position, entry
+
+
+def _sightings(meetings: list[dict[str, Any]], items_by_meeting: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, _Seen]]:
+    """municipality → spelling → where it was seen (rolls, absence lists, vote lines)."""
+    seen: dict[str, dict[str, _Seen]] = defaultdict(lambda: defaultdict(_Seen))
+    for meeting in meetings:
+        town, council = meeting["municipality"], meeting.get("council") or ""
+        for participant in meeting.get("participants") or []:
+            for written in split_names(participant["name"]):
+                entry = seen[town][written.name]
+                entry.count += 1
+                entry.councils.add(council)
+                entry.rolls.add(meeting["id"])
+                entry.anchored = True
+        for item in items_by_meeting.get(meeting["id"], []):
+            absent = [w for n in item.get("absent") or [] for w in split_names(n)]
+            voters = [w for _, e in _vote_entries(item) for w in split_names(e)]
+            for written in absent + voters:
+                entry = seen[town][written.name]
+                entry.count += 1
+                entry.councils.add(council)
+                entry.anchored = entry.anchored or written in absent or written.party is not None
+    return seen
+
+
+class _Builder:
+    """Accumulates one municipality's people from its meetings, in date order."""
+
+    def __init__(self, town: str, spellings: dict[str, tuple[str, str | None]], seen: dict[str, _Seen]) -> None:
+        self.town = town
+        self.spellings = spellings
+        self.people: dict[str, Person] = {}
+        for spelling, (main, reason) in spellings.items():
+            person = self.people.setdefault(main, Person(id="", name=main, municipality=town))
+            person.spellings.append(Spelling(spelling, seen[spelling].count, reason))
+        for person in self.people.values():
+            person.spellings.sort(key=lambda s: (s.reason is not None, -s.count, s.name))
+
+    def person(self, name: str) -> Person | None:
+        main = self.spellings.get(name)
+        return self.people.get(main[0]) if main else None
+
+    def note_party(self, person: Person, date: str | None, code: str | None) -> None:
+        if code and PARTY_CODE.match(code) and (not person.parties or person.parties[-1][1] != code):
+            person.parties.append((date, code))
+
+    def body(self, person: Person, meeting: dict[str, Any]) -> Body:
+        council = meeting.get("council") or "Notater"
+        for body in person.bodies:
+            if council_key(body.council) == council_key(council):
+                return body
+        body = Body(council)
+        person.bodies.append(body)
+        return body
+
+    def add_meeting(self, meeting: dict[str, Any], items: list[dict[str, Any]]) -> None:
+        date = meeting.get("date")
+        rows: dict[str, Attendance] = {}
+
+        def attendance(person: Person, listed: bool) -> Attendance:
+            row = rows.get(person.name)
+            if row is None:
+                row = rows[person.name] = Attendance(meeting["id"], date, meeting.get("council"), "present", listed,
+                                                     items_total=len(items))
+                body = self.body(person, meeting)
+                body.meetings += 1
+                body.first = body.first or date
+                body.last = date or body.last
+            row.listed = row.listed or listed
+            return row
+
+        for participant in meeting.get("participants") or []:
+            for written in split_names(participant["name"]):
+                person = self.person(written.name)
+                if person is None:
+                    continue
+                row = attendance(person, listed=True)
+                row.role = row.role or participant.get("role")
+                row.note = row.note or written.note
+                if participant.get("absent"):
+                    row.status = "absent"
+                body = self.body(person, meeting)
+                for value, target in ((participant.get("affiliation"), body.affiliations),
+                                      (written.party, body.affiliations), (participant.get("role"), body.roles)):
+                    if value and value not in target:
+                        target.append(value)
+                self.note_party(person, date, participant.get("affiliation") or written.party)
+        for item in items:
+            self._add_item_absence(item, attendance)
+        noted = [item for item in items if item.get("absent")]
+        for row in rows.values():
+            if row.status == "present" and row.absent_items:
+                row.status = "absent" if absent_throughout(len(row.absent_items), len(noted), len(items)) else "partly"
+        for item in items:
+            self._add_votes(meeting, item, rows)
+        for name, row in rows.items():
+            self.people[name].meetings.append(row)
+
+    def _add_item_absence(self, item: dict[str, Any], attendance) -> None:
+        for raw in item.get("absent") or []:
+            for written in split_names(raw):
+                person = self.person(written.name)
+                if person is None:
+                    continue
+                row = attendance(person, listed=False)
+                if all(a.item_id != item["id"] for a in row.absent_items):
+                    note = next((line for line in item.get("attendance") or [] if written.name in line), None)
+                    row.absent_items.append(AbsentItem(item["id"], item["number"], item["title"], note))
+
+    def _add_votes(self, meeting: dict[str, Any], item: dict[str, Any], rows: dict[str, Attendance]) -> None:
+        date = meeting.get("date")
+        voted: set[str] = set()
+        party_votes: list[tuple[str, str, str]] = []
+
+        def cast(person: Person, position: str, written: str, via: str | None) -> None:
+            self.body(person, meeting)
+            person.votes.append(Vote(item["id"], meeting["id"], date, meeting.get("council"), item["number"],
+                                     item["title"], position, written, via, item.get("decision_kind")))
+            voted.add(person.name)
+
+        for position, entry in _vote_entries(item):
+            names = split_names(entry)
+            for written in names:
+                person = self.person(written.name)
+                if person is not None and person.name not in voted:
+                    self.note_party(person, date, written.party)
+                    body = self.body(person, meeting)
+                    if written.party and written.party not in body.affiliations:
+                        body.affiliations.append(written.party)
+                    cast(person, position, entry, None)
+            if names:
+                continue
+            surname = surname_of_vote(entry)
+            if surname:
+                matches = [self.people[n] for n in rows if n.split()[-1] == surname[0] and self.people[n].name not in voted]
+                if len(matches) == 1:  # the meeting's roll shows who "Olsen (A)" is
+                    cast(matches[0], position, entry, None)
+                continue
+            code = party_of_vote(entry)
+            if code:
+                party_votes.append((position, code, entry))
+        # A vote recorded for a party is each of its members' who took part in the item.
+        absent_here = {n for n, row in rows.items() if row.status == "absent" or any(a.item_id == item["id"] for a in row.absent_items)}
+        for position, code, entry in party_votes:
+            for name in rows:
+                person = self.people[name]
+                if name not in voted and name not in absent_here and person.party_on(date) == code:
+                    cast(person, position, entry, code)
+
+
+def absent_throughout(absent_from: int, items_with_notes: int, items: int) -> bool:
+    """Absent from the whole meeting, as the item notes tell it: absent from
+    every item that notes anyone's absence, and those are most of the agenda.
+    (Greve notes "Fraværende: …" on each open item but not on a closing
+    "Underskriftsark", so "every item" alone would call no one absent.)"""
+    return absent_from >= items_with_notes and 2 * items_with_notes > items
+
+
+def assemble(meetings: list[dict[str, Any]], items: Iterable[dict[str, Any]]) -> PeopleTable:
+    """The people table of a set of stored meeting and item records."""
+    started = time.perf_counter()
+    items_by_meeting: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item in items:
+        items_by_meeting[item["meeting_id"]].append(item)
+    for rows in items_by_meeting.values():
+        rows.sort(key=lambda r: (r["number"], r["id"]))
+    ordered = sorted(meetings, key=lambda m: (m.get("date") or "", m["id"]))
+    people: dict[str, Person] = {}
+    aliases: dict[str, str] = {}
+    for town, seen in sorted(_sightings(ordered, items_by_meeting).items()):
+        builder = _Builder(town, resolve_spellings(seen), seen)
+        for meeting in ordered:
+            if meeting["municipality"] == town:
+                builder.add_meeting(meeting, items_by_meeting.get(meeting["id"], []))
+        _register(builder.people.values(), people, aliases)
+    return PeopleTable(people, aliases, seconds=time.perf_counter() - started)
+
+
+def _register(found: Iterable[Person], people: dict[str, Person], aliases: dict[str, str]) -> None:
+    """Give each person an id (a numbered suffix only if two names slug alike) and newest-first lists."""
+    for person in sorted(found, key=lambda p: (-sum(s.count for s in p.spellings), p.name)):
+        if not person.meetings and not person.votes:
+            continue
+        base = person_id(person.municipality, person.name)
+        pid, n = base, 1
+        while pid in people:
+            n += 1
+            pid = f"{base}-{n}"
+        person.id = pid
+        person.meetings.reverse()
+        person.votes.reverse()
+        people[pid] = person
+        for spelling in person.spellings:
+            aliases.setdefault(person_id(person.municipality, spelling.name), pid)
+
+
+# --- from an index ----------------------------------------------------------------------------
+
+_build_lock = threading.Lock()
+CACHE_KEY = "#people"
+
+
+def people_table(archive) -> PeopleTable:
+    """The people table of the archive's current generation, built on first use.
+
+    Cached on the snapshot (like its facet universes), so a new build's
+    generation gets a new table and requests on the old one keep theirs."""
+    snapshot = archive.current()
+    table = snapshot.universes.get(CACHE_KEY)
+    if table is not None:
+        return table  # type: ignore[return-value]
+    with _build_lock:
+        table = snapshot.universes.get(CACHE_KEY)
+        if table is None:
+            with snapshot.lock:
+                meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
+                items = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="item")]
+            table = assemble(meetings, items)
+            snapshot.universes[CACHE_KEY] = table  # type: ignore[assignment]
+    return table  # type: ignore[return-value]
