@@ -85,3 +85,16 @@ def test_parse_report_totals(greve_case_app):
     assert "I alt 5 filer" in report.stdout and "råd 100 %" in report.stdout
     totals = __import__("json").loads(report.stdout[report.stdout.index("{"):])
     assert totals["meetings"] == 3 and totals["failed"] == 2 and totals["shares"]["council"] == 1.0
+
+
+def test_case_page_shows_decisions_whole(greve_case_app):
+    """Never cut at 300 characters: the Byråd's whole decision, to its last sentence."""
+    _, _, app = greve_case_app
+    client = app.test_client()
+    case = client.get("/api/cases/21-016162").get_json()
+    longest = max((t["decision"] or "" for t in case["treatments"]), key=len)
+    assert len(longest) > 300
+    page = client.get("/sag/21-016162").get_data(as_text=True)
+    from html import unescape
+
+    assert unescape(longest.split("\n")[-1]).strip()[-40:] in unescape(page)
