@@ -9,7 +9,12 @@ next request builds a new snapshot; requests under way finish on the old one.
 A search runs in three vectorised steps over arrays from that snapshot:
 matching (posting lists combined as boolean masks), facet counting and
 filtering (`facets.FacetTable`), and BM25F ranking (`scoring.PostingsCache`).
-Whoosh does the analysis, the storage and phrase verification.
+Whoosh does the analysis and the storage. Phrases need no verification:
+they are intersections of adjacent-word-pair postings (`analysis.pairs_analyzer`),
+exact for two words and measured against a plain scan for longer ones
+(tests/test_phrases.py). Before matching, a case number typed in any
+spelling is rewritten to the archive's (`extract.case_key`); when nothing
+matches, the search is answered for the closest words the archive holds.
 """
 
 from __future__ import annotations
