@@ -693,19 +693,15 @@ def _stem_cached(word: str) -> str:
     return stem_word(word)
 
 
-class StemmedWords(Tokenizer):
-    """The Danish word pipeline (tokenise, normalise, drop stop words, stem)
-    as one tokenizer that remembers the stems of the last text it indexed.
+class _ReplayedWords(Tokenizer):
+    """A word pipeline whose plain index-time output comes from `_index_words`
+    (one pass per text for the stemmed and the phrase fields); anything else
+    (queries, highlighting with offsets) runs `self.pipeline` as usual."""
 
-    The index build analyses each body twice with the same pipeline — as
-    words and as adjacent pairs — so the second pass replays the first's
-    stems instead of re-analysing (the pairs field then costs its postings
-    only). Anything but plain index-time analysis (queries, highlighting
-    with character offsets) runs the pipeline as usual.
-    """
+    pipeline: CompositeAnalyzer
 
-    def __init__(self) -> None:
-        self.pipeline = _stemming_pipeline()
+    def replayed(self, value: str) -> tuple[str, ...]:
+        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
@@ -718,13 +714,26 @@ class StemmedWords(Tokenizer):
                                      removestops=removestops, start_pos=start_pos, start_char=start_char,
                                      tokenize=tokenize, mode=mode, **kwargs)
             return
-        stems, _ = _index_words(value)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text in stems:
+        for text in self.replayed(value):
             token.text = text
             token.boost = 1.0
             token.stopped = False
             yield token
+
+
+class StemmedWords(_ReplayedWords):
+    """The Danish word pipeline (tokenise, normalise, drop stop words, stem).
+
+    The index build reads each text once (`_index_words`) for both its
+    stemmed field and its phrase-pair field, which follows it in Whoosh's
+    field order; the pairs then cost their postings only."""
+
+    def __init__(self) -> None:
+        self.pipeline = _stemming_pipeline()
+
+    def replayed(self, value: str) -> tuple[str, ...]:
+        return _index_words(value)[0]
 
 
 @lru_cache(maxsize=1)
@@ -733,7 +742,7 @@ def text_analyzer() -> CompositeAnalyzer:
     return CompositeAnalyzer(StemmedWords())
 
 
-class NormalisedWords(Tokenizer):
+class NormalisedWords(_ReplayedWords):
     """Every word normalised (case, NFC, aa/å), small words included, for the
     phrase pairs. At index time the words of the text just analysed for its
     stemmed field are replayed (`_index_words`): one pass over each text."""
@@ -741,24 +750,8 @@ class NormalisedWords(Tokenizer):
     def __init__(self) -> None:
         self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(minsize=1, keep_stops=True))
 
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
-
-    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
-                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
-                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
-        if mode != "index" or positions or chars or keeporiginal or not removestops or not tokenize:
-            yield from self.pipeline(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
-                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
-                                     tokenize=tokenize, mode=mode, **kwargs)
-            return
-        _, words = _index_words(value)
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text in words:
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            yield token
+    def replayed(self, value: str) -> tuple[str, ...]:
+        return _index_words(value)[1]
 
 
 class PairFilter(Filter):
