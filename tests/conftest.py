@@ -32,6 +32,26 @@ def greve_dir() -> Path:
     return SHARED_GREVE
 
 
+# A Greve case that went from a fagudvalg through Økonomiudvalget to the Byråd (21-016074).
+GREVE_CASE_MEETINGS = [
+    "beskaeftigelses-og-erhvervsudvalget-2022-01-10-0800-02e86ff6.json",
+    "oekonomiudvalget-2022-01-24-0800-442acc45.json",
+    "byraad-2022-2025-2022-01-31-1900-779d518b.json",
+]
+
+
+@pytest.fixture(scope="session")
+def greve_case_corpus(greve_dir, tmp_path_factory) -> Path:
+    """A corpus folder holding the three meetings of that case as `greve/…` (copies, in tmp)."""
+    import shutil
+
+    corpus = tmp_path_factory.mktemp("greve-case") / "corpus"
+    (corpus / "greve").mkdir(parents=True)
+    for name in GREVE_CASE_MEETINGS:
+        shutil.copyfile(greve_dir / name, corpus / "greve" / name)
+    return corpus
+
+
 @pytest.fixture(scope="session")
 def greve_parsed(greve_dir):
     """Every Greve meeting: (file, its JSON, the parsed Meeting), parsed once per session (~30 s)."""

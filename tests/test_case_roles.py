@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from indexer.build import build
 from indexer.cases import treatment_role
 
-MEETINGS = [
-    "beskaeftigelses-og-erhvervsudvalget-2022-01-10-0800-02e86ff6.json",
-    "oekonomiudvalget-2022-01-24-0800-442acc45.json",
-    "byraad-2022-2025-2022-01-31-1900-779d518b.json",
-]
-
-
 @pytest.fixture(scope="module")
-def client(greve_dir, tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    (corpus / "greve").mkdir()
-    for name in MEETINGS:
-        shutil.copyfile(greve_dir / name, corpus / "greve" / name)
+def client(greve_case_corpus, tmp_path_factory):
     index = tmp_path_factory.mktemp("index")
-    build(corpus, index)
+    build(greve_case_corpus, index)
     from webapp import create_app
 
-    return create_app(index, testing=True, corpus_dir=corpus).test_client()
+    return create_app(index, testing=True, corpus_dir=greve_case_corpus).test_client()
 
 
 def test_each_body_of_a_greve_case_has_its_role(client):

@@ -13,19 +13,10 @@ import pytest
 
 from indexer.build import build
 
-MEETINGS = [
-    "beskaeftigelses-og-erhvervsudvalget-2022-01-10-0800-02e86ff6.json",
-    "oekonomiudvalget-2022-01-24-0800-442acc45.json",
-    "byraad-2022-2025-2022-01-31-1900-779d518b.json",
-]
-
-
 @pytest.fixture(scope="module")
-def greve_case_app(greve_dir, tmp_path_factory):
-    corpus = tmp_path_factory.mktemp("corpus")
-    (corpus / "greve").mkdir()
-    for name in MEETINGS:
-        shutil.copyfile(greve_dir / name, corpus / "greve" / name)
+def greve_case_app(greve_case_corpus, tmp_path_factory):
+    corpus = tmp_path_factory.mktemp("corpus") / "corpus"
+    shutil.copytree(greve_case_corpus, corpus)
     (corpus / "greve" / "noise.txt").write_bytes(os.urandom(4096).replace(b"\x00", b"\x01"))
     (corpus / "greve" / "other.json").write_text('{"rows": []}', encoding="utf-8")
     index = tmp_path_factory.mktemp("index")
