@@ -1,6 +1,6 @@
 """Danish text analysis, the same at index and at query time.
 
-Three analyzers feed three kinds of field:
+Four analyzers feed four kinds of field:
 
 * ``text_analyzer()`` (title, body, decision): words → lowercase NFC →
   letter variants folded → Snowball Danish stop words dropped → Snowball
@@ -14,20 +14,26 @@ Three analyzers feed three kinds of field:
 * ``identifier_analyzer()`` (ids): only case numbers, § references and years,
   kept whole and lowercased ("27.69.48-p35-1-21", "§85", "2021"); ordinary
   words produce nothing, so the field can be fed whole bodies.
+* ``pairs_analyzer()`` (one ``<field>_pairs`` per text field): adjacent pairs of unstemmed normalised words, small words
+  included, for exact phrases.
 
-How the search layer uses them:
+How the search layer uses them (indexer.search, `Archive.clause_terms`):
 
-* Query each text field together with its parts field, the parts field with a
-  lower boost (e.g. body 1.0, body_parts 0.4): "tomgang" then finds both
-  "tomgang" and "tomgangspladser", and the whole-word document ranks first
-  because the same term scores more in the text field.
-* Phrase queries only on the text fields; the parts fields have no useful
-  positions and should be ``phrase=False``.
-* Identifiers: call ``extract_identifiers(raw_query)`` on the query string
-  *before* splitting it into words (a split separates "§" from "85") and OR a
-  boosted ``Term("ids", token)`` per result into the query. Index time adds
-  the KLE code of a case number too, so "27.69.48" finds
-  "27.69.48-P35-1-21", while the full number matches only itself.
+* Every query word is analysed per field by that field's own analyzer (the
+  schema's, so index and query can never disagree) and looked up in each text
+  field and its parts field, the parts field with a lower weight
+  (`PARTS_WEIGHT`): "tomgang" finds both "tomgang" and "tomgangspladser", and
+  the whole-word document ranks first because the same term scores more in
+  the text field.
+* A quoted phrase is looked up in the ``*_pairs`` fields only
+  (``pairs_analyzer``: adjacent pairs of unstemmed, normalised words, small
+  words included); its documents are the intersection of its pairs'
+  postings. The parts fields take no part in phrases.
+* Identifiers: the ``ids`` field is queried with the identifier analyzer's
+  tokens of the clause text, so "§ 85" and "27.69.48-P35-1-21" arrive whole.
+  Index time adds the KLE code of a case number and its spelling-free
+  ``#case_key`` token, so "27.69.48" finds "27.69.48-P35-1-21" and
+  "EMN 2025 9242" finds "EMN-2025-009242".
 
 Letter variants ("Handicapraadet" typed on a foreign keyboard): a word that
 is not in the Danish lexicon but becomes a known word (or compound) when
@@ -473,13 +479,14 @@ def _paragraph_tokens(match: re.Match[str]) -> Iterator[tuple[str, int, int]]:
 
 
 def extract_identifiers(text: str) -> list[str]:
-    """The identifiers a query (or any text) contains, each once, as the ids field holds them.
+    """The identifiers a text contains, each once, as the ids field holds them.
 
-    For the search layer: run this on the *raw* query string before splitting
-    it into words (whitespace splitting would separate "§" from "85"), and add
-    ``Term("ids", token)`` for each result, OR-ed with the text query and
-    boosted so that an exact case-number hit ranks first. Ordinary words give
-    no identifiers, so a plain-word query adds nothing.
+    The same grammar as ``IdentifierTokenizer`` (the ids field's analyzer),
+    as a plain function for code that reads a raw string rather than a
+    field. The search layer does not call it: it analyses each clause with
+    the ids field's own analyzer, which needs the raw clause text too —
+    splitting on whitespace first would separate "§" from "85". Ordinary
+    words give no identifiers.
     """
     return list(dict.fromkeys(token for token, _, _ in _identifier_spans(text, expand=False)))
 

@@ -261,7 +261,8 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
     procs = parallel_procs() if procs is None else procs
     # compound=False: Whoosh reads a compound segment's parts through BytesIO
     # copies, so a server would hold the whole index in anonymous memory;
-    # separate files are read on demand (measured: 470 MB → see the README).
+    # separate files are read on demand (measured at 100k items: server peak 1.1 GB
+    # with compound segments, 307 MB without; bench/RESULTS.md).
     try:
         if procs > 1 and changed >= PARALLEL_MIN_FILES:
             return LinkedMpWriter(ix, procs=procs, multisegment=True, start_method="spawn",

@@ -1,8 +1,10 @@
 """The record: one parsed document (a meeting or a note) and its agenda items.
 
 These dataclasses are the contract between the ingester and everything after
-it (index, web app, API, tests). Field names follow the JSON contract in the
-README; `to_dict` produces exactly that JSON shape.
+it (index, web app, API, tests). `to_dict` gives the JSON that
+`python -m indexer parse FILE` prints and the API serves; its field names are
+these attributes' names, and the API's OpenAPI document (webapp/openapi.py)
+describes them for clients.
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "Item": {
         "type": "object",
-        "description": "Et dagsordenspunkt (JSON-kontrakten i README) plus links.",
+        "description": "Et dagsordenspunkt (som `python -m indexer parse` skriver det) plus links.",
         "properties": {
             "id": {"type": "string"},
             "number": {"type": "integer"},
