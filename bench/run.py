@@ -131,13 +131,11 @@ def measure_queries(index_dir: Path, db_path: Path, mix: list[MixQuery]) -> dict
     a query no one asked before); "warm": posting lists cached, as for a
     server that has been answering for a while. The response cache is off in
     both, so every call computes matching, facets, ranking and snippets."""
-    import indexer.search as search_module
     from indexer.search import Archive, SearchRequest
 
     from .fts5 import Fts5Searcher
 
-    search_module.RESPONSE_CACHE_SIZE = 0
-    archive = Archive(index_dir)
+    archive = Archive(index_dir, response_cache=0)
     peer = Fts5Searcher(db_path)
     postings = archive.current().postings
     ours_all, warm_all, peer_all, per_query = [], [], [], {}
@@ -145,8 +143,7 @@ def measure_queries(index_dir: Path, db_path: Path, mix: list[MixQuery]) -> dict
         filters = {"council": [query.council]} if query.council else {}
 
         def cold_call():
-            postings._cache.clear()
-            postings.size = 0
+            postings.clear()
             return archive.search(SearchRequest(q=query.q, filters=filters))
 
         ours = time_calls(cold_call, REPEAT)

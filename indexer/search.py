@@ -23,7 +23,7 @@ import functools
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape
@@ -37,12 +37,13 @@ from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
 from .build import INDEX_NAME
+from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
 from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
-from .scoring import PostingsCache
+from .scoring import CACHE_BYTES, PostingsCache
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
 SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partially
@@ -191,7 +192,7 @@ class Snapshot:
         return self.universes["#case_keys"]  # type: ignore[return-value]
 
 
-def _load_snapshot(ix) -> Snapshot:
+def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
     searcher = ix.searcher()
     reader = searcher.reader()
     rows, item_dates = {}, {}
@@ -227,7 +228,7 @@ def _load_snapshot(ix) -> Snapshot:
         searcher=searcher,
         lock=lock,
         table=FacetTable(reader.doc_count_all(), rows, item_dates),
-        postings=PostingsCache(reader, lock=lock),
+        postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
         meetings=meetings,
         name_words=frozenset(name_words),
     )
@@ -239,7 +240,10 @@ def _load_snapshot(ix) -> Snapshot:
 class Archive:
     """Read access to one index folder."""
 
-    def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None) -> None:
+    def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None,
+                 response_cache: int | None = None, postings_cache_bytes: int = CACHE_BYTES) -> None:
+        """`response_cache` (entries, default RESPONSE_CACHE_SIZE; 0 = off) and
+        `postings_cache_bytes` (per index generation) bound the caches."""
         self.index_dir = Path(index_dir)
         self.kle = kle or KleTitles()  # KLE titles, so that `kle:retssikkerhed` finds 27.69
         if not whoosh_index.exists_in(str(self.index_dir), indexname=INDEX_NAME):
@@ -249,9 +253,11 @@ class Archive:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._analysis_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
-        self._prefix_cache: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
+        self._postings_bytes = postings_cache_bytes
+        self._analysis_cache: SizedLRU[tuple[str, ...]] = SizedLRU(50_000)
+        self._cache: SizedLRU[SearchResponse] = SizedLRU(
+            RESPONSE_CACHE_SIZE if response_cache is None else response_cache)
+        self._prefix_cache: SizedLRU[list[tuple[str, tuple[str, ...]]]] = SizedLRU(1000)
 
     def current(self) -> Snapshot:
         """The snapshot of the newest committed generation (checked twice a second)."""
@@ -263,24 +269,20 @@ class Archive:
             self._checked = now
             latest = self.ix.latest_generation()
             if self._snapshot is None or self._snapshot.generation != latest:
-                self._snapshot = _load_snapshot(self.ix)
+                self._snapshot = _load_snapshot(self.ix, self._postings_bytes)
                 self._cache.clear()
             return self._snapshot
 
     # analysis -------------------------------------------------------------------
 
     def tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
-        key = (fieldname, text)
-        cached = self._analysis_cache.get(key)
-        if cached is None:
-            try:
-                cached = tuple(self.schema[fieldname].process_text(text, mode="query"))
-            except Exception:  # noqa: BLE001 - odd input must never break a search
-                cached = ()
-            if len(self._analysis_cache) > 50_000:
-                self._analysis_cache.clear()
-            self._analysis_cache[key] = cached
-        return cached
+        return self._analysis_cache.get_or_compute((fieldname, text), lambda: self._analyse(fieldname, text))
+
+    def _analyse(self, fieldname: str, text: str) -> tuple[str, ...]:
+        try:
+            return tuple(self.schema[fieldname].process_text(text, mode="query"))
+        except Exception:  # noqa: BLE001 - odd input must never break a search
+            return ()
 
     def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
         """(field, tokens) the clause looks for: every text field, whole words
@@ -319,10 +321,7 @@ class Archive:
                     counted.append((reader.doc_frequency(fieldname, text), fieldname, text))
         counted.sort(key=lambda entry: -entry[0])
         found = [(fieldname, (text,)) for _, fieldname, text in counted[:MAX_PREFIX_TERMS]]
-        if len(self._prefix_cache) > 1000:
-            self._prefix_cache.clear()
-        self._prefix_cache[key] = found
-        return found
+        return self._prefix_cache.put(key, found)
 
     def prefix_notes(self, parsed: ParsedQuery) -> list[str]:
         notes = []
@@ -409,18 +408,11 @@ class Archive:
         are served from a small LRU cache (popular searches repeat)."""
         snapshot = self.current()
         key = _cache_key(snapshot.generation, request)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         response = self._search(snapshot, request)
-        if not response.timed_out:
-            with self._lock:
-                self._cache[key] = response
-                while len(self._cache) > RESPONSE_CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return response
+        return response if response.timed_out else self._cache.put(key, response)
 
     def canonical_case(self, text: str) -> str | None:
         """The case number as the archive writes it, for any spelling of it
