@@ -5,10 +5,11 @@ carrying the meeting header. Every piece of a record the pages need is kept in
 a compressed stored field, so the index directory alone serves the web app and
 Whoosh's atomic commit keeps records and postings consistent.
 
-Facets are declared once here (`FACETS`). Each has an exact-match filter field
-and a share of the `facets` column: one pickled tuple per document that the
-search layer loads into memory once per index generation, so counting facets
-never touches stored fields.
+Facets are declared once here (`FACETS`). Each has a share of the `facets`
+column: one pickled tuple per document that the search layer loads into
+memory once per index generation (indexer.facets), so counting and filtering
+facets never touch stored fields or postings. (Per-facet exact-match fields
+were indexed too until nothing read them: filters are masks over the column.)
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import columns
-from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from .analysis import identifier_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
 from .records import Item, Meeting
 
-LINE_LIST = r"[^\n]+"  # multi-valued filter fields hold one value per line
-
-
 @dataclass(frozen=True)
 class Facet:
-    key: str  # API name, also the filter field suffix
+    key: str  # API and URL name
     label: str  # Danish UI label
     multi: bool = False
 
@@ -72,8 +70,6 @@ def build_schema() -> Schema:
         fields[name] = TEXT(analyzer=text_analyzer(), phrase=False)
         fields[f"{name}_parts"] = TEXT(analyzer=parts_analyzer(), phrase=False)
         fields[f"{name}_pairs"] = TEXT(analyzer=pairs_analyzer(), phrase=False)
-    for facet in FACETS:
-        fields[f"f_{facet.key}"] = IDLIST(expression=LINE_LIST)
     return Schema(**fields)
 
 
@@ -151,9 +147,6 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
     }
-    for key, values in facets.items():
-        if values:
-            doc[f"f_{key}"] = "\n".join(values)
     return doc
 
 
@@ -192,7 +185,4 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
         "record": pack(data),
         "spell": meeting_vocabulary(meeting),
     }
-    if meeting.council:
-        doc["f_council"] = meeting.council
-    doc["f_municipality"] = meeting.municipality
     return doc

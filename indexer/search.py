@@ -130,9 +130,6 @@ class Hit:
     snippet: str
     score: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
 
 @dataclass
 class FacetValue:
