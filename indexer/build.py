@@ -28,6 +28,7 @@ from whoosh.index import TOC, LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
+from .codec import InliningCodec
 from .ingest import Duplicates, FileBudget, IngestError, Ingested, Refused, discover, display_path
 from .report import Coverage
 from .schema import build_schema, item_document, meeting_document
@@ -266,8 +267,8 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
     try:
         if procs > 1 and changed >= PARALLEL_MIN_FILES:
             return LinkedMpWriter(ix, procs=procs, multisegment=True, start_method="spawn",
-                                  limitmb=limitmb, timeout=lock_timeout, compound=False)
-        return ix.writer(limitmb=limitmb, timeout=lock_timeout, compound=False)
+                                  limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
+        return ix.writer(limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
     except LockError as error:
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
 
