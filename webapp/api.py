@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.serialize import case_url, item_url, meeting_url, response_to_json
@@ -22,7 +22,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 TREATMENT_FIELDS = (
     "date", "council", "municipality", "item_id", "title", "decision", "decision_kind",
-    "source", "in_archive", "relation", "notes", "referenced_by", "role",
+    "source", "in_archive", "relation", "notes", "referenced_by", "role", "publication_url",
 )
 
 
@@ -88,6 +88,9 @@ def case(case_number: str):
             "kle": timeline.get("kle"),
             "municipalities": timeline.get("municipalities", []),
             "url": case_url(timeline["case_number"]),
+            "dossier_url": url_for("pages.dossier", case_number=timeline["case_number"]),
+            "feed_url": url_for("feeds.case_feed", case_number=timeline["case_number"]),
+            "subjects": timeline["subjects"],
             "treatments": treatments,
         }
     )
