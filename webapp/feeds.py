@@ -11,7 +11,8 @@ The document starts with an ``<?xml-stylesheet?>`` processing instruction
 naming /static/feed.xsl: a browser that opens the feed (Chromium, Firefox)
 renders it through that XSLT as a readable Danish page with a "how to
 follow" note, while feed readers ignore the instruction and read plain
-Atom. The feed is built with ElementTree so every text is XML-escaped by
+Atom. The bytes are the same for both; only the media type differs
+(`browser_asks`), because Chromium shows application/atom+xml as raw text. The feed is built with ElementTree so every text is XML-escaped by
 construction; summaries are plain text (type="text"), so nothing from a
 document is ever markup in a reader.
 """
@@ -147,8 +148,19 @@ def atom_document(feed: Feed) -> bytes:
     return head.encode("utf-8") + ET.tostring(element, encoding="utf-8")
 
 
+def browser_asks() -> bool:
+    """A browser navigating (Accept prefers text/html over Atom): Chromium shows
+    application/atom+xml as plain text and runs no stylesheet, but applies the
+    XSLT to the same bytes sent as application/xml. Feed readers ask for Atom
+    (or anything) and get application/atom+xml."""
+    return request.accept_mimetypes.best_match(["application/atom+xml", "text/html"]) == "text/html"
+
+
 def atom_response(feed: Feed) -> Response:
-    return Response(atom_document(feed), mimetype="application/atom+xml")
+    mimetype = "application/xml" if browser_asks() else "application/atom+xml"
+    response = Response(atom_document(feed), mimetype=mimetype)
+    response.vary.add("Accept")
+    return response
 
 
 # --- the feeds ---------------------------------------------------------------------------------

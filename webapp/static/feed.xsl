@@ -14,6 +14,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="atom:title"/> (feed)</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>
         <link rel="stylesheet" href="/static/style.css"/>
       </head>
       <body>
