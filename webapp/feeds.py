@@ -29,7 +29,7 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.cases import case_timeline
-from indexer.search import Hit, SearchRequest
+from indexer.search import Hit
 from indexer.serialize import case_url, item_url
 
 from .archive_state import get_archive
@@ -178,11 +178,6 @@ def _records(hits: list[Hit]) -> list[FeedEntry]:
     return entries
 
 
-def _newest(filters: dict[str, list[str]], q: str = "") -> list[FeedEntry]:
-    response = get_archive().search(SearchRequest(q=q, filters=filters, sort="date", per_page=FEED_ENTRIES, snippets=False))
-    return _records(response.results)
-
-
 def case_title(case_number: str) -> str:
     return f"Rådsarkiv: sag {case_number}"
 
@@ -253,5 +248,7 @@ def institution_feed(slug: str) -> Response:
         raise NotFound("Institutionen findes ikke i arkivet.")
     return atom_response(Feed(
         institution_title(names), url_for("feeds.institution_feed", slug=slug),
-        url_for("pages.institution", slug=slug), _newest({"institution": names}),
+        url_for("pages.institution", slug=slug),
+        # the page's own items (exact names, newest first), not a search that might widen them
+        [FeedEntry.from_record(r) for name in names for r in get_archive().items_by_facet("institution", name, limit=FEED_ENTRIES)],
     ))
