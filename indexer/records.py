@@ -99,6 +99,7 @@ class Item:
     law_refs: list[str] = field(default_factory=list)
     closed: bool = False
     url: str | None = None  # the item in the original publication, where the source gives one
+    page: int | None = None  # the source page the item's heading is on (1 = first), for paged sources (PDF)
 
     def body_text(self) -> str:
         """All section text, for full-text indexing and mention scanning."""
@@ -144,6 +145,7 @@ class Item:
             "law_refs": list(self.law_refs),
             "closed": self.closed,
             "url": self.url,
+            "page": self.page,
         }
 
 

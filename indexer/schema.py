@@ -172,6 +172,8 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
             "decision": item.decision,
             "decision_kind": item.decision_kind,
             "closed": item.closed,
+            "page": item.page,
+            "url": item.url,
         }
         for item in meeting.items
     ]

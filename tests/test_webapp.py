@@ -571,5 +571,6 @@ def test_only_public_routes_exist(app):
         "/api/search", "/api/items/<item_id>", "/api/meetings/<meeting_id>", "/api/cases/<path:case_number>",
         "/api/openapi.json", "/static/<path:filename>",
         "/person/<person_id>", "/person/<person_id>.atom", "/api/people", "/api/people/<person_id>",
+        "/sag/<path:case_number>.atom", "/sag/<path:case_number>/dossier", "/raad/<slug>.atom", "/institution/<slug>.atom",
     }
     assert not app.debug

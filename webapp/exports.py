@@ -1,9 +1,8 @@
-"""Atom feed and CSV export of any search, newest first.
+"""CSV export of any search, newest first.
 
-Journalists follow a topic by subscribing to the feed of a search; the CSV
-file takes the hit list into a spreadsheet. Both take exactly the search
-page's parameters. The feed is built with ElementTree so every text is
-XML-escaped by construction.
+The CSV file takes the hit list into a spreadsheet; it takes exactly the
+search page's parameters. (The search's Atom feed is in feeds.py, with the
+feeds of cases, people, councils and institutions.)
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from html import escape
-from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, current_app, request
 
@@ -20,13 +17,11 @@ from indexer.search import Hit, SearchResponse
 from indexer.serialize import item_url
 
 from .archive_state import get_archive
-from .labels import da_date, kind_label, sentence_case
+from .labels import kind_label, sentence_case
 from .params import SearchState, parse_search
 
 bp = Blueprint("exports", __name__)
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
-FEED_ENTRIES = 50
 CSV_MAX_ROWS = 1000
 CSV_PAGE = 100  # the search layer's largest page
 CSV_COLUMNS = ("id", "dato", "kommune", "råd", "punkt", "titel", "sagsnummer", "dokumenttype", "beslutning", "url")
@@ -40,48 +35,6 @@ def base_url() -> str:
 
 def _search(state: SearchState, page: int, per_page: int, snippets: bool) -> SearchResponse:
     return get_archive().search(state.to_request(page=page, per_page=per_page, snippets=snippets))
-
-
-def _title(state: SearchState) -> str:
-    return f"Rådsarkiv: {state.q.strip()}" if state.q.strip() else "Rådsarkiv: nye punkter"
-
-
-def _timestamp(day: str | None) -> str:
-    return f"{day}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
-
-
-def _entry(feed: ET.Element, hit: Hit, root: str) -> None:
-    entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-    url = root + item_url(hit.id)
-    ET.SubElement(entry, f"{{{ATOM_NS}}}id").text = url
-    ET.SubElement(entry, f"{{{ATOM_NS}}}title").text = hit.title
-    ET.SubElement(entry, f"{{{ATOM_NS}}}updated").text = _timestamp(hit.date)
-    ET.SubElement(entry, f"{{{ATOM_NS}}}link", href=url, rel="alternate", type="text/html")
-    author = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
-    ET.SubElement(author, f"{{{ATOM_NS}}}name").text = " – ".join(filter(None, [hit.municipality, hit.council]))
-    if hit.council:
-        ET.SubElement(entry, f"{{{ATOM_NS}}}category", term=hit.council)
-    summary = ET.SubElement(entry, f"{{{ATOM_NS}}}summary", type="html")
-    meta = f"{hit.council or kind_label(hit.kind)}, {da_date(hit.date)}, punkt {hit.number}"
-    summary.text = f"<p>{escape(meta, quote=False)}</p><p>{hit.snippet}</p>" if hit.snippet else f"<p>{escape(meta, quote=False)}</p>"
-
-
-@bp.get("/soeg.atom")
-def atom() -> Response:
-    state = parse_search(request.args).for_export()
-    response = _search(state, 1, FEED_ENTRIES, snippets=True)
-    root = base_url()
-    ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    ET.SubElement(feed, f"{{{ATOM_NS}}}id").text = root + state.url("/soeg.atom")
-    ET.SubElement(feed, f"{{{ATOM_NS}}}title").text = _title(state)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}updated").text = _timestamp(max((h.date or "" for h in response.results), default=None) or None)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=root + state.url("/soeg.atom"))
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html", href=root + state.url("/soeg"))
-    for hit in response.results:
-        _entry(feed, hit, root)
-    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
 
 
 def _cell(value: object) -> str:

@@ -141,7 +141,9 @@ SCHEMAS: dict[str, Any] = {
             "decision_kind": {"type": ["string", "null"]},
             "votes": {"type": ["object", "null"]},
             "absent": {"type": "array", "items": {"type": "string"}},
-            "attachments": {"type": "array", "items": {"type": "object", "properties": {"title": {"type": "string"}, "recommended": {"type": "boolean"}}}},
+            "attachments": {"type": "array", "items": {"type": "object", "properties": {
+                "title": {"type": "string"}, "recommended": {"type": "boolean"},
+                "url": {"type": ["string", "null"], "description": "Bilaget i kommunens egen publicering"}}}},
             "attachment_count": {"type": ["integer", "null"]},
             "prior_treatments": {"type": "array", "items": {"type": "object"}},
             "treatment_path": {"type": "array", "items": {"type": "object"}},
@@ -154,7 +156,11 @@ SCHEMAS: dict[str, Any] = {
             "kind": {"type": "string"},
             "date": {"type": ["string", "null"], "format": "date"},
             "source": {"type": ["string", "null"]},
+            "page": {"type": ["integer", "null"], "minimum": 1,
+                     "description": "Siden i kildedokumentet (PDF), hvor punktets overskrift står; kildelinket åbner der (#page=N)"},
             "url": {"type": "string"},
+            "publication_url": {"type": ["string", "null"], "description": "Punktet i kommunens egen publicering (FirstAgenda)"},
+            "source_url": {"type": ["string", "null"], "description": "Kildedokumentet her, åbnet ved punktets side"},
             "case_url": {"type": ["string", "null"]},
             "meeting_url": {"type": ["string", "null"]},
         },
@@ -178,6 +184,7 @@ SCHEMAS: dict[str, Any] = {
             "per_page": {"type": "integer"},
             "truncated": {"type": "boolean"},
             "url": {"type": "string"},
+            "publication_url": {"type": ["string", "null"], "description": "Mødet i kommunens egen publicering (FirstAgenda)"},
         },
     },
     "Treatment": {
@@ -198,21 +205,65 @@ SCHEMAS: dict[str, Any] = {
             "role": {"type": ["string", "null"], "enum": ["høring", "indstilling", "beslutning", "orientering", None],
                      "description": "Organets rolle i behandlingen, som ordlyden siger det"},
             "url": {"type": ["string", "null"]},
+            "publication_url": {"type": ["string", "null"], "description": "Punktet i kommunens egen publicering"},
+        },
+    },
+    "Subjects": {
+        "type": "object",
+        "required": ["mixed", "groups", "measure"],
+        "description": "Bærer sagsnummeret punkter om tydeligt forskellige emner? (indexer/subjects.py)",
+        "properties": {
+            "mixed": {"type": "boolean", "description": "Titlerne falder i to eller flere grupper uden fælles emneord"},
+            "groups": {"type": "array", "items": {"type": "object", "required": ["titles", "item_ids"], "properties": {
+                "titles": {"type": "array", "items": {"type": "string"}},
+                "item_ids": {"type": "array", "items": {"type": "string"}}}}},
+            "measure": {"type": "string", "description": "Målet i én sætning"},
         },
     },
     "Case": {
         "type": "object",
-        "required": ["case_number", "treatments"],
+        "required": ["case_number", "treatments", "subjects", "dossier_url", "feed_url"],
         "properties": {
             "case_number": {"type": "string"},
             "title": {"type": ["string", "null"]},
             "kle": {"type": ["string", "null"]},
             "municipalities": {"type": "array", "items": {"type": "string"}},
             "url": {"type": "string"},
+            "dossier_url": {"type": "string", "description": "Sagsdossieret til udskrift (HTML)"},
+            "feed_url": {"type": "string", "description": "Atom-feed for sagen"},
+            "subjects": _ref("Subjects"),
             "treatments": {"type": "array", "items": _ref("Treatment"), "description": "I datoorden"},
         },
     },
 }
+
+
+ATOM = {"application/atom+xml": {"schema": {"type": "string",
+                                            "description": "Atom 1.0 med <?xml-stylesheet?> til visning i en browser"}}}
+HTML_ERROR = {"text/html": {"schema": {"type": "string"}}}
+
+
+def _feed(operation_id: str, summary: str, parameters: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"get": {
+        "operationId": operation_id, "summary": summary, "parameters": parameters, "tags": ["feeds"],
+        "responses": {"200": {"description": "Atom-feedet, nyeste først", "content": ATOM},
+                      "400": {"description": "Ugyldig parameter", "content": HTML_ERROR},
+                      "404": {"description": "Findes ikke", "content": HTML_ERROR},
+                      "503": {"description": "Indekset er ikke bygget endnu", "content": HTML_ERROR}},
+    }}
+
+
+def feed_paths() -> dict[str, Any]:
+    """The Atom feeds (webapp/feeds.py): not JSON, but part of what a client can follow."""
+    return {
+        "/soeg.atom": _feed("getSearchFeed", "Følg en søgning (søgesidens parametre)", _search_parameters()),
+        "/sag/{case_number}.atom": _feed("getCaseFeed", "Følg en sag",
+                                         [_path_param("case_number", "Sagsnummer i enhver stavemåde")]),
+        "/raad/{slug}.atom": _feed("getCouncilFeed", "Følg et råd eller udvalg", [_path_param("slug", "Rådets adresse")]),
+        "/institution/{slug}.atom": _feed("getInstitutionFeed", "Følg en institution",
+                                          [_path_param("slug", "Institutionens adresse")]),
+        "/person/{person_id}.atom": _feed("getPersonFeed", "Følg en person", [_path_param("person_id", "Personens id")]),
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -260,6 +311,7 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
             **people_paths(not_found, unavailable, _ok),
+            **feed_paths(),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "getOpenApi",

@@ -17,6 +17,7 @@ from indexer.schema import FACETS
 from indexer.search import Hit, SearchResponse
 from indexer.serialize import case_url, item_url, meeting_url
 
+from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label
 from .params import SORTS, SearchState
 
@@ -83,6 +84,7 @@ class ResultsView:
     notes: list[str] = field(default_factory=list)
     case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
     original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
+    feed_title: str = ""  # the Atom feed's title, "Rådsarkiv: søgning: tilsyn, Socialudvalget"
 
 
 def trim_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
@@ -191,6 +193,7 @@ def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
         case_link=case_url(response.case) if response.case else None,
         original_url=state.with_q(response.corrected_from).url() if response.corrected_from else None,
         atom_url=export.url("/soeg.atom"),
+        feed_title=search_title(export),
         csv_url=export.url("/soeg.csv"),
         page_out_of_range=response.total > 0 and state.page > last_page,
         notes=list(response.notes),
