@@ -131,6 +131,25 @@ class Hit:
     score: float | None = None
 
 
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One filter in force as the user gave it, and what it selected.
+
+    `origin` is "url" (a URL or API parameter) or "q" (typed into the query,
+    with its [start, end) span in the query text as typed), so the web layer
+    removes exactly that parameter or that token when its chip is removed.
+    `key` is a facet key, or "from"/"to" for a date bound; `values` are the
+    facet values the typed value resolved to (one typed "lov:§ 85" may select
+    "§ 85" and "serviceloven § 85": one chip)."""
+
+    key: str
+    typed: str
+    origin: str
+    values: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+
+
 @dataclass
 class FacetValue:
     value: str
@@ -155,6 +174,7 @@ class SearchResponse:
     seconds: float = 0.0
     case: str | None = None  # the query is this case number (as the archive writes it): "Gå til sagen"
     corrected_from: str | None = None  # nothing matched what was typed; these are the results for `suggestion`
+    applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
 
 
 # --- one index generation -------------------------------------------------------------
@@ -358,25 +378,30 @@ class Archive:
 
     def resolve_filters(self, raw: dict[str, list[str]], snapshot: Snapshot, notes: list[str]) -> dict[str, list[str]]:
         """Map what a user typed ("råd:handicapraadet") onto indexed facet values."""
-        resolved: dict[str, list[str]] = {}
-        for key, values in raw.items():
-            if key not in FACET_BY_KEY:
-                continue
-            known = snapshot.universe(key)
-            for value in values:
-                matches = self._resolve_value(key, value, known)
-                if not matches and key == "kle" and self.kle:
-                    matches = [code for code in self.kle.codes_matching(value) if code in known]
-                if not matches and key == "council":
-                    notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
-                                 "for at finde de punkter, der nævner det.")
-                    matches = [value]
-                elif not matches:
-                    notes.append(f"Ingen {FACET_BY_KEY[key].label.lower()} matcher «{value[:60]}».")
-                    matches = [value]
-                bucket = resolved.setdefault(key, [])
-                bucket.extend(m for m in matches if m not in bucket)
-        return resolved
+        applied = [AppliedFilter(key, value, "url") for key, values in raw.items() for value in values]
+        return _union(self.resolve_applied(applied, snapshot, notes))
+
+    def resolve_applied(self, applied: list[AppliedFilter], snapshot: Snapshot, notes: list[str]) -> list[AppliedFilter]:
+        """Each filter with the facet values it selects (dates pass through)."""
+        return [
+            replace(given, values=tuple(self._resolve_one(given.key, given.typed, snapshot, notes)))
+            if given.key in FACET_BY_KEY else given
+            for given in applied
+        ]
+
+    def _resolve_one(self, key: str, value: str, snapshot: Snapshot, notes: list[str]) -> list[str]:
+        known = snapshot.universe(key)
+        matches = self._resolve_value(key, value, known)
+        if not matches and key == "kle" and self.kle:
+            matches = [code for code in self.kle.codes_matching(value) if code in known]
+        if not matches and key == "council":
+            notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
+                         "for at finde de punkter, der nævner det.")
+            matches = [value]
+        elif not matches:
+            notes.append(f"Ingen {FACET_BY_KEY[key].label.lower()} matcher «{value[:60]}».")
+            matches = [value]
+        return matches
 
     @staticmethod
     def _resolve_value(key: str, value: str, known: Counter) -> list[str]:
@@ -445,6 +470,7 @@ class Archive:
             return response
         corrected.corrected_from = request.q
         corrected.suggestion = response.suggestion
+        corrected.applied = response.applied  # the chips belong to the query as typed
         return corrected
 
     def _search_once(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
@@ -453,10 +479,8 @@ class Archive:
         q, case = self._typed_cases(snapshot, request.q or "")
         parsed = parse_query(q)
         notes = list(parsed.notes) + self.prefix_notes(parsed)
-        raw_filters = {k: list(v) for k, v in request.filters.items() if v}
-        for key, values in parsed.filters.items():
-            raw_filters.setdefault(key, []).extend(values)
-        filters = self.resolve_filters(raw_filters, snapshot, notes)
+        applied = self.resolve_applied(_applied_filters(request, parse_query(request.q or "")), snapshot, notes)
+        filters = _union(a for a in applied if a.key in FACET_BY_KEY)
         date_from = request.date_from or parsed.date_from
         date_to = request.date_to or parsed.date_to
         table = snapshot.table
@@ -497,6 +521,7 @@ class Archive:
             date_to=date_to,
             seconds=round(time.perf_counter() - started, 4),
             case=case if case and total else None,
+            applied=applied,
         )
 
     # matching: boolean masks over posting lists -----------------------------------------
@@ -792,6 +817,25 @@ def _window(text: str, terms: set[str]) -> str:
 def _neg(date: str) -> str:
     """A sort key that orders ISO dates newest first inside an ascending sort."""
     return "".join(chr(0x10FFFF - ord(ch)) for ch in date)
+
+
+def _applied_filters(request: SearchRequest, typed: ParsedQuery) -> list[AppliedFilter]:
+    """The request's URL filters and date bounds, then the query's own filter
+    tokens (spans in the query as typed; case numbers are rewritten to the
+    archive's spelling only after this, so the spans hold)."""
+    given = [AppliedFilter(key, value, "url") for key, values in request.filters.items() for value in values]
+    given += [AppliedFilter(bound, value, "url") for bound, value in (("from", request.date_from), ("to", request.date_to)) if value]
+    given += [AppliedFilter(t.key, t.value, "q", start=t.start, end=t.end) for t in typed.filter_tokens]
+    return given
+
+
+def _union(applied) -> dict[str, list[str]]:
+    """Facet key → every value the filters select, each once, in order."""
+    found: dict[str, list[str]] = {}
+    for given in applied:
+        bucket = found.setdefault(given.key, [])
+        bucket.extend(v for v in given.values if v not in bucket)
+    return found
 
 
 def _cache_key(generation: int, request: SearchRequest) -> tuple:

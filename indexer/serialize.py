@@ -52,4 +52,8 @@ def response_to_json(response: SearchResponse) -> dict[str, Any]:
         "timed_out": response.timed_out,
         "case": response.case,
         "corrected_from": response.corrected_from,
+        "applied": [
+            {"key": a.key, "typed": a.typed, "origin": a.origin, "values": list(a.values), "start": a.start, "end": a.end}
+            for a in response.applied
+        ],
     }

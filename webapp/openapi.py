@@ -124,6 +124,22 @@ SCHEMAS: dict[str, Any] = {
             "case": {"type": ["string", "null"], "description": "Søgningen er dette sagsnummer (som arkivet skriver det)."},
             "corrected_from": {"type": ["string", "null"],
                                "description": "Intet matchede det indtastede; resultaterne er for `suggestion`."},
+            "applied": {"type": "array", "items": _ref("AppliedFilter"),
+                        "description": "Hvert filter og hver datogrænse, som brugeren gav det."},
+        },
+    },
+    "AppliedFilter": {
+        "type": "object",
+        "required": ["key", "typed", "origin", "values"],
+        "description": "Et filter som givet: fra URL'en (`origin: url`) eller skrevet i søgningen (`origin: q`, "
+                       "med positionen [start, end) i søgeteksten) og de facetværdier, det valgte.",
+        "properties": {
+            "key": {"type": "string", "description": "Facetnøgle, eller from/to for en datogrænse."},
+            "typed": {"type": "string"},
+            "origin": {"type": "string", "enum": ["url", "q"]},
+            "values": {"type": "array", "items": {"type": "string"}},
+            "start": {"type": ["integer", "null"]},
+            "end": {"type": ["integer", "null"]},
         },
     },
     "Item": {

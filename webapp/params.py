@@ -13,6 +13,7 @@ user should hear about, not silently page 1.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
@@ -20,8 +21,8 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from indexer.query import DATE_ALIASES, FIELD_ALIASES, MAX_QUERY_CHARS, TOKEN
-from indexer.search import MAX_WINDOW, SearchRequest, fold
+from indexer.query import FIELD_ALIASES, MAX_QUERY_CHARS, without_spans
+from indexer.search import MAX_WINDOW, AppliedFilter, SearchRequest
 from indexer.schema import FACET_KEYS
 
 SORTS = ("relevance", "date", "date_asc")
@@ -124,46 +125,25 @@ class SearchState:
             return replace(self, page=1)
         return replace(self, filters={**self.filters, key: (*current, value)}, page=1)
 
-    def without_filter(self, key: str, value: str) -> SearchState:
-        """Drop a filter given its resolved value ("Socialudvalget"), whether it
-        came from a URL parameter as typed ("socialudvalget") or from the query
-        text ("råd:socialudvalget")."""
-        kept = tuple(v for v in self.filters.get(key, ()) if not _resolves_to(v, value))
-        filters = {k: v for k, v in self.filters.items() if k != key}
-        if kept:
-            filters[key] = kept
-        q = _strip_field_tokens(self.q, lambda field, typed: FIELD_ALIASES.get(field) == key and _resolves_to(typed, value))
-        return replace(self, filters=filters, q=q, page=1)
-
-    def without_dates(self) -> SearchState:
-        q = _strip_field_tokens(self.q, lambda field, typed: field in DATE_ALIASES)
-        return replace(self, date_from=None, date_to=None, q=q, page=1)
+    def without(self, applied: Iterable[AppliedFilter]) -> SearchState:
+        """The state without the given filters, exactly as they were given: a
+        URL parameter by its value, a token typed into the query by its span
+        (`AppliedFilter`, recorded by the search), nothing else touched."""
+        applied = list(applied)
+        from_url = {(given.key, given.typed) for given in applied if given.origin == "url"}
+        filters = {key: kept for key, values in self.filters.items()
+                   if (kept := tuple(v for v in values if (key, v) not in from_url))}
+        spans = [(given.start, given.end) for given in applied
+                 if given.origin == "q" and given.start is not None and given.end is not None]
+        return replace(
+            self, filters=filters, q=without_spans(self.q, spans) if spans else self.q, page=1,
+            date_from=None if ("from", self.date_from) in from_url else self.date_from,
+            date_to=None if ("to", self.date_to) in from_url else self.date_to,
+        )
 
     def for_export(self) -> SearchState:
         """Feeds and CSV files are lists of the newest matches, not a page."""
         return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE)
-
-
-def _resolves_to(typed: str, resolved: str) -> bool:
-    """Mirror of Archive.resolve_filters: exact, folded, or folded prefix."""
-    wanted, have = fold(typed), fold(resolved)
-    return typed == resolved or wanted == have or (bool(wanted) and have.startswith(wanted))
-
-
-def _strip_field_tokens(q: str, matches) -> str:
-    """The query text without the `field:value` tokens `matches` selects."""
-    pieces: list[str] = []
-    last = 0
-    for token in TOKEN.finditer(q):
-        raw_field = (token["field"] or "").lower()
-        typed = token["phrase"] if token["phrase"] is not None else token["word"]
-        if raw_field and typed is not None and matches(raw_field, typed.strip()):
-            pieces.append(q[last:token.start()])
-            last = token.end()
-    if not pieces:
-        return q
-    pieces.append(q[last:])
-    return re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
 
 
 # --- parsing ---------------------------------------------------------------------

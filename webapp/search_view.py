@@ -149,7 +149,7 @@ def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGrou
         values = response.facets.get(facet.key, [])
         links = []
         for value in values:
-            target = state.without_filter(facet.key, value.value) if value.selected else state.with_filter(facet.key, value.value)
+            target = state.without(_selecting(response, facet.key, value.value)) if value.selected else state.with_filter(facet.key, value.value)
             links.append(Link(facet_value_label(facet.key, value.value), target.url(), value.selected, value.count))
         if links:
             groups.append(FacetGroup(facet.key, facet.label, links))
@@ -160,13 +160,20 @@ def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
     """Every filter in force, each with the URL that removes it."""
     active = []
     for facet in FACETS:
-        for value in response.filters.get(facet.key, []):
-            label = f"{facet.label}: {facet_value_label(facet.key, value)}"
-            active.append(Link(label, state.without_filter(facet.key, value).url(), True))
+        for given in (a for a in response.applied if a.key == facet.key):
+            # one chip per filter as given: "lov:§ 85" selects § 85 in every law, one chip
+            shown = facet_value_label(facet.key, given.values[0]) if len(given.values) == 1 else given.typed
+            active.append(Link(f"{facet.label}: {shown}", state.without([given]).url(), True))
     if response.date_from or response.date_to:
         span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
-        active.append(Link(f"Periode: {span}", state.without_dates().url(), True))
+        bounds = [a for a in response.applied if a.key in ("from", "to")]
+        active.append(Link(f"Periode: {span}", state.without(bounds).url(), True))
     return active
+
+
+def _selecting(response: SearchResponse, key: str, value: str) -> list:
+    """The filters in force that select `value` (a selected facet value's link removes them)."""
+    return [given for given in response.applied if given.key == key and value in given.values]
 
 
 def page_links(state: SearchState, last_page: int) -> list[Link]:
