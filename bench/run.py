@@ -103,8 +103,12 @@ def child_main(argv: list[str]) -> None:
     else:
         raise SystemExit(f"unknown build kind {kind}")
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # parse workers, sub-writers
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a child
+    # started after the parent had loaded an archive would report the parent's peak.
+    from .load import rss_kib
+
+    peak = rss_kib(os.getpid(), "VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest parse worker or sub-writer
     print(json.dumps({"items": items, "skipped": skipped, "seconds": seconds, "peak_kib": peak,
                       "children_peak_kib": children, **extra}))
 
@@ -416,6 +420,9 @@ def table(results: list[ArchiveResult]) -> str:
             {p: b[p]["index_bytes"] / 1e6 for p in PEERS})
         add("byggets hukommelse, top (MB)", n, ours.get("peak_kib", 0) / 1024 if ours else None,
             {p: b[p]["peak_kib"] / 1024 for p in PEERS}, 0)
+        # ours: the largest parse worker or index sub-writer; the analysed peers: the largest analysis worker
+        add("  største hjælpeproces, top (MB)", n, ours.get("children_peak_kib", 0) / 1024 if ours else None,
+            {p: r.analysis.get("children_peak_kib", 0) / 1024 for p in ("tantivy", "fts5f")}, 0)
         overall = r.queries["overall"]
 
         def figure(name: str, key: str) -> float | None:
