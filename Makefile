@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# the benchmark's peers (tantivy) are an optional extra
+$(VENV)/.bench-installed: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e '.[bench]'
+	touch $@
+
 index: install
 	$(PY) -m indexer build --corpus $(CORPUS) --index $(INDEX)
 
@@ -26,7 +31,7 @@ run: index
 test: install
 	$(PY) -m pytest
 
-bench: install
+bench: install $(VENV)/.bench-installed
 	$(PY) -m bench
 
 soak: install
