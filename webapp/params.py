@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
+from indexer.people import person_values
 from indexer.query import DATE_ALIASES, FIELD_ALIASES, MAX_QUERY_CHARS, TOKEN
 from indexer.search import MAX_WINDOW, SearchRequest, fold
 from indexer.schema import FACET_KEYS
@@ -128,11 +129,11 @@ class SearchState:
         """Drop a filter given its resolved value ("Socialudvalget"), whether it
         came from a URL parameter as typed ("socialudvalget") or from the query
         text ("råd:socialudvalget")."""
-        kept = tuple(v for v in self.filters.get(key, ()) if not _resolves_to(v, value))
+        kept = tuple(v for v in self.filters.get(key, ()) if not _resolves_to(v, value, key))
         filters = {k: v for k, v in self.filters.items() if k != key}
         if kept:
             filters[key] = kept
-        q = _strip_field_tokens(self.q, lambda field, typed: FIELD_ALIASES.get(field) == key and _resolves_to(typed, value))
+        q = _strip_field_tokens(self.q, lambda field, typed: FIELD_ALIASES.get(field) == key and _resolves_to(typed, value, key))
         return replace(self, filters=filters, q=q, page=1)
 
     def without_dates(self) -> SearchState:
@@ -144,9 +145,12 @@ class SearchState:
         return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE)
 
 
-def _resolves_to(typed: str, resolved: str) -> bool:
-    """Mirror of Archive.resolve_filters: exact, folded, or folded prefix."""
+def _resolves_to(typed: str, resolved: str, key: str = "") -> bool:
+    """Mirror of Archive.resolve_filters: exact, folded, or folded prefix (a
+    person: the name's words, "rottbøll" for "Tina Rottbøll")."""
     wanted, have = fold(typed), fold(resolved)
+    if key == "person" and person_values(typed, [resolved], fold):
+        return True
     return typed == resolved or wanted == have or (bool(wanted) and have.startswith(wanted))
 
 
