@@ -153,3 +153,129 @@ def test_person_facet_counts_equal_a_scan_of_the_files(archive, quarter_files):
     assert len(facet) >= 10
     assert facet == {member: expected[member] for member in facet}
     assert facet["Linda Heegaard"] == len(named(archive, "Linda Heegaard"))
+
+
+# --- "Gå til personen" ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["Linda Heegaard", "linda heegaard", '"Linda Heegaard"', "Heegaard"])
+def test_a_query_that_is_a_name_offers_the_person(archive, q):
+    offers = archive.search(SearchRequest(q=q)).people
+    assert [(o.id, o.name) for o in offers] == [("greve-linda-heegaard", "Linda Heegaard")]
+    assert "Byråd" in offers[0].councils
+
+
+def test_a_name_without_its_middle_name_and_a_shared_last_name(archive, quarter_files):
+    """"Mehmet Dogru" is Mehmet Zeki Dogru; "Jerkel" is Kenneth Jerkel and
+    Brigitte Klintskov Jerkel (both on Greve's rolls), so it offers no one."""
+    rolls = {name for _, meeting in quarter_files for name, _ in roll(meeting)}
+    assert {"Kenneth Jerkel", "Brigitte Klintskov Jerkel", "Mehmet Zeki Dogru"} <= rolls
+    assert [o.name for o in archive.search(SearchRequest(q="Mehmet Dogru")).people] == ["Mehmet Zeki Dogru"]
+    assert archive.search(SearchRequest(q="Jerkel")).people == []
+    assert [o.name for o in archive.search(SearchRequest(q="Klintskov")).people] == ["Brigitte Klintskov Jerkel"]
+    assert archive.search(SearchRequest(q="tilsyn")).people == []
+    assert archive.search(SearchRequest(q="Heegaard", filters={"municipality": ["Ballerup"]})).people == []
+
+
+def test_search_page_and_api_offer_the_person(greve_client):
+    page = greve_client.get("/soeg?q=Linda+Heegaard").get_data(as_text=True)
+    assert 'href="/person/greve-linda-heegaard">Gå til personen: Linda Heegaard (' in page
+    assert page.index("Gå til personen") < page.index('class="results-layout"')  # first, above the results
+    narrowed = re.search(r'<a href="([^"]+)">kun punkter, der nævner personen</a>', page)
+    assert narrowed and "person=Linda+Heegaard" in html.unescape(narrowed[1])
+    answer = greve_client.get("/api/search?q=Linda+Heegaard").get_json()
+    assert answer["people"][0]["id"] == "greve-linda-heegaard"
+    assert answer["people"][0]["url"] == "/person/greve-linda-heegaard"
+    assert greve_client.get(answer["people"][0]["url"]).status_code == 200
+    assert greve_client.get("/api/search?q=tilsyn").get_json()["people"] == []
+
+
+# --- the person filter ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", ["person=Linda+Heegaard", "navn=linda+heegaard", "q=person:heegaard",
+                                    "q=navn:%22Linda+Heegaard%22"])
+def test_person_filter_in_both_languages_with_a_removable_chip(greve_client, archive, params):
+    answer = greve_client.get(f"/api/search?{params}&per_page=100").get_json()
+    assert answer["filters"] == {"person": ["Linda Heegaard"]}
+    assert answer["total"] == len(named(archive, "Linda Heegaard"))
+    page = greve_client.get(f"/soeg?{params}").get_data(as_text=True)
+    chip = re.search(r'<a class="chip" href="([^"]*)">Person: Linda Heegaard ', page)
+    assert chip, "the active filter is shown as a chip"
+    removed = greve_client.get(html.unescape(chip[1])).get_data(as_text=True)
+    assert '">Person: ' not in removed and "person" not in html.unescape(chip[1])
+
+
+def test_person_facet_on_a_search(archive):
+    response = archive.search(SearchRequest(q="skole"))
+    values = {v.value: v.count for v in response.facets["person"]}
+    assert values and all(count <= response.total for count in values.values())
+    for name, count in list(values.items())[:3]:
+        assert archive.search(SearchRequest(q="skole", filters={"person": [name]})).total == count
+
+
+# --- names are never "corrected" ----------------------------------------------------------------
+
+
+def test_no_word_of_a_name_on_a_greve_roll_is_corrected(archive, quarter_files):
+    """Every word of every name on the quarter's rolls, searched alone, is
+    answered as typed: found (the roll is searched), no "Mente du …?"."""
+    words = sorted({w for _, m in quarter_files for name, _ in roll(m) for w in name.split() if len(w) > 3})
+    assert len(words) >= 30
+    snapshot = archive.current()
+    for word in words:
+        assert word.casefold() in snapshot.name_words, word
+        response = archive.search(SearchRequest(q=word, per_page=1, snippets=False))
+        assert response.total and response.suggestion is None and response.corrected_from is None, word
+
+
+def test_a_misspelt_member_is_answered_for_the_name(archive):
+    response = archive.search(SearchRequest(q="Heegard"))
+    assert response.corrected_from == "Heegard" and response.suggestion.casefold() == "heegaard"
+    assert response.total == archive.search(SearchRequest(q="Heegaard")).total
+
+
+# --- older indexes --------------------------------------------------------------------------------
+
+
+def test_an_index_from_before_the_people_fields_is_rebuilt(tmp_path, corpus_dir):
+    """`same_schema` sees the new fields: the next build starts the index afresh
+    (an incremental build would leave every unchanged meeting without its roll)."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    from indexer.build import INDEX_NAME, build
+    from indexer.schema import build_schema
+
+    current = build_schema()
+    old = Schema(**{name: current[name] for name in current.names() if name not in ("people", "f_person")})
+    whoosh_index.create_in(str(tmp_path), old, indexname=INDEX_NAME)
+    build(corpus_dir, tmp_path)
+    summary = build(corpus_dir, tmp_path)
+    assert summary.unchanged == summary.files > 0  # rebuilt once, then incremental again
+    assert {"people", "f_person"} <= set(whoosh_index.open_dir(str(tmp_path), indexname=INDEX_NAME).schema.names())
+    archive = Archive(tmp_path)
+    assert {v.value for v in archive.search(SearchRequest(q="")).facets["person"]}
+    assert archive.search(SearchRequest(q="Ottesen")).people[0].name == "Lolan Marianne Ottesen"
+
+
+def test_an_old_index_still_answers_before_its_rebuild(tmp_path, corpus_dir):
+    """A server opened on an index written before the person facet (its facet
+    rows one value shorter) answers searches; the facet is simply empty."""
+    from dataclasses import replace
+
+    from indexer.build import open_or_create
+    from indexer.ingest import Ingested, try_parse
+    from indexer.schema import item_document, meeting_document
+
+    parsed = try_parse(next(corpus_dir.glob("ballerup/socialudvalget-*.txt")), corpus_dir)
+    assert isinstance(parsed, Ingested)
+    ix = open_or_create(tmp_path)
+    writer = ix.writer()
+    writer.add_document(**meeting_document(parsed.meeting))
+    for item in parsed.meeting.items:
+        document = item_document(replace(item), parsed.meeting)
+        writer.add_document(**{**document, "facets": document["facets"][:-1]})
+    writer.commit()
+    response = Archive(tmp_path).search(SearchRequest(q="Ottesen"))
+    assert response.total and response.facets["person"] == []
