@@ -1,8 +1,10 @@
 """The held-out morphology set: how it is drawn and how recall@10 is measured.
 
 Kept apart from the test module so the figures can be reproduced from the
-command line (`python -m tests.morphology_set INDEX CORPUS_DIR`) without
+command line (`PYTHONPATH=. python tests/morphology_set.py INDEX`) without
 pytest. See tests/test_morphology.py for the definitions and the figures.
+Not a test module itself (no test_ prefix): pytest imports it from the
+test modules beside it.
 """
 
 from __future__ import annotations
