@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
 
-from .analysis import identifier_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
+from .analysis import identifier_analyzer, lemma_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
 from .people import item_people, roll_names
 from .records import Item, Meeting
 
@@ -65,6 +65,13 @@ PARTS_WEIGHT = 0.4  # a compound part counts less than a whole word
 # of the query. Not a phrase field: a quoted name means the name as written.
 ATTENDANCE_FIELD = "people"
 ATTENDANCE_WEIGHT = 0.1
+# "lemmas": every word of the item's text fields as its dictionary entry
+# (analysis.lemma_analyzer), one field for all four: a query word meets the
+# other forms of its word that Snowball stems apart, and items holding the
+# word itself (in any form) rank above items that only share its stem.
+# Measured on the held-out morphology set (tests/test_morphology.py).
+LEMMA_FIELD = "lemmas"
+LEMMA_WEIGHT = 1.0
 
 
 def build_schema() -> Schema:
@@ -86,6 +93,7 @@ def build_schema() -> Schema:
         fields[f"{name}_parts"] = TEXT(analyzer=parts_analyzer(), phrase=False)
         fields[f"{name}_pairs"] = TEXT(analyzer=pairs_analyzer(), phrase=False)
     fields[ATTENDANCE_FIELD] = TEXT(analyzer=text_analyzer(), phrase=False)
+    fields[LEMMA_FIELD] = TEXT(analyzer=lemma_analyzer(), phrase=False)
     for facet in FACETS:
         fields[f"f_{facet.key}"] = IDLIST(expression=LINE_LIST)
     return Schema(**fields)
@@ -169,6 +177,7 @@ def item_document(item: Item, meeting: Meeting, roll: list[tuple[str, bool]] | N
         "notes_parts": notes,
         "notes_pairs": notes,
         ATTENDANCE_FIELD: "\n".join(people.present),
+        LEMMA_FIELD: "\n".join(filter(None, [item.title, body, decision, notes])),
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title, notes])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),

@@ -42,7 +42,7 @@ from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
 from .people import PersonOffer, people_offers, people_table_of, person_values
-from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
 from .scoring import PostingsCache
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
@@ -62,6 +62,7 @@ FIELD_WEIGHTS = {
     **{f"{name}_pairs": weight for name, weight in TEXT_FIELDS.items()},  # phrases only
     "ids": IDS_WEIGHT,
     ATTENDANCE_FIELD: ATTENDANCE_WEIGHT,  # present at the item, not named in it (schema.ATTENDANCE_WEIGHT)
+    LEMMA_FIELD: LEMMA_WEIGHT,  # the word's dictionary entry in any field (schema.LEMMA_WEIGHT)
 }
 
 
@@ -302,7 +303,7 @@ class Archive:
             return self.prefix_terms(clause.text)
         found = []
         for fieldname in FIELD_WEIGHTS:
-            if fieldname.endswith("_pairs") or (clause.phrase and (fieldname.endswith("_parts") or fieldname == ATTENDANCE_FIELD)):
+            if fieldname.endswith("_pairs") or (clause.phrase and (fieldname.endswith("_parts") or fieldname in (ATTENDANCE_FIELD, LEMMA_FIELD))):
                 continue
             if clause.phrase and fieldname in TEXT_FIELDS:
                 fieldname = f"{fieldname}_pairs"

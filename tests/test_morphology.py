@@ -21,8 +21,22 @@ archive by a rule fixed before any measurement (tests/morphology_set.py):
   morphology, so they are skipped rather than counted either way); the set's
   recall@10 is the mean over the queries.
 
-Measured (`python tests/morphology_set.py INDEX` on an index of that split):
-see FLOOR below and the report of this change.
+Measured (`PYTHONPATH=. python tests/morphology_set.py INDEX` on an index of
+the split; 200 queries over 1,262 open items held out, 1,234 items tuning):
+
+| analysis                                   | held out | tuning split |
+| ---                                        | ---      | ---          |
+| Snowball stems + compound parts (before)   | 0.805    | 0.827        |
+| + the `lemmas` field (hunspell entries)    | 0.951    | 0.966        |
+
+The improvement was chosen on the tuning split and measured once on the
+held-out one. A caveat to read the figure with: the `lemmas` field maps
+forms to the same hunspell entries that define relevance here, so the
+second row measures how far search now follows the dictionary's
+morphology; the first row is the independent measure of the stemmer. What
+still fails is ranking, not matching: "ledelse" finds its other forms but
+ranks compounds ("skoleledelse") and the verb's forms ("lede", same stem)
+above them, and homographs ("leder": leader and leads) are left alone.
 """
 
 from __future__ import annotations
@@ -33,8 +47,8 @@ from indexer.search import Archive
 
 from morphology_set import SET_SIZE, all_records, draw_set, measure
 
-# The held-out figure with today's analysis (see the module docstring).
-FLOOR = 0.80
+# The issue's bar; measured 0.951 (see the module docstring).
+FLOOR = 0.93
 
 
 @pytest.fixture(scope="module")
