@@ -118,6 +118,9 @@ class LemmaMap:
     def __len__(self) -> int:
         return len(self.digests)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LemmaMap) and (self.digests, self.targets, self.lemmas) == (other.digests, other.targets, other.lemmas)
+
     def __getstate__(self) -> tuple[bytes, bytes, tuple[str, ...]]:
         return self.digests.tobytes(), self.targets.tobytes(), self.lemmas
 

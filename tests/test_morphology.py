@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.search import Archive
+from indexer.search import Archive, SearchRequest
 
 from morphology_set import SET_SIZE, all_records, draw_set, measure
 
@@ -70,3 +70,31 @@ def test_recall_at_10_on_the_held_out_set(held_out):
     archive, records, queries = held_out
     recall, _ = measure(archive, records, queries)
     assert recall >= FLOOR, f"recall@10 {recall:.3f}"
+
+
+@pytest.mark.parametrize("form, entry", [
+    ("positivt", "positiv"), ("tilknyttede", "tilknytte"), ("lederne", "leder"), ("magtanvendelser", "magtanvendelse"),
+    ("leder", "leder"),  # a form of "leder" (leader) and of "lede" (to lead): left as it is
+    ("heegaard", "heegaard"),  # not in the dictionary
+])
+def test_words_become_their_dictionary_entry(form, entry):
+    from indexer.analysis import lemma_analyzer
+    from indexer.lexicon import load_lexicon
+
+    if not load_lexicon():
+        pytest.skip("no da_DK dictionary installed")
+    for mode in ("index", "query"):
+        assert [t.text for t in lemma_analyzer()(form.capitalize(), mode=mode)] == [entry]
+
+
+def test_other_forms_of_a_word_are_found(held_out):
+    """"positivt" finds the items that only say "positiv"/"positive" (Snowball
+    stems those apart)."""
+    archive, records, _ = held_out
+    from morphology_set import holders
+
+    where = holders(records)
+    only_other = (where["positiv"] | where["positive"]) - where["positivt"]
+    assert only_other
+    found = {hit.id for hit in archive.search(SearchRequest(q="positivt", per_page=100)).results}
+    assert only_other & found
