@@ -78,6 +78,7 @@ from .danish.morphology import (
     _WORD_CACHE, MAX_COMPOUND, MIN_COMPOUND, STOP_WORDS, compound_parts, stem_word,
 )
 from .danish.words import WORD_PATTERN, fold_variants, is_known_word, normalise_word, split_compound
+from .lexicon import load_lexicon
 
 __all__ = [
     "MAX_COMPOUND",
@@ -367,6 +368,50 @@ class StemmedWords(_ReplayedWords):
 def text_analyzer() -> CompositeAnalyzer:
     """Full-text fields: normalised, stop words dropped, stemmed with overrides."""
     return CompositeAnalyzer(StemmedWords())
+
+
+@lru_cache(maxsize=_WORD_CACHE)
+def lemma_word(word: str) -> str:
+    """A normalised word's dictionary entry: the one hunspell entry that
+    generates it ("lederne" → "leder", "positivt" → "positiv"), else the word
+    itself (unknown, or a form of several entries: "leder" is also "lede")."""
+    return load_lexicon().lemma(word) or word
+
+
+class LemmaFilter(Filter):
+    """Each (normalised, non-stop) word → its dictionary entry (`lemma_word`)."""
+
+    is_morph = True
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:  # type: ignore[override]  # Whoosh's Filter protocol
+        for token in tokens:
+            if not token.stopped:
+                token.text = lemma_word(token.text)
+            yield token
+
+
+class LemmaWords(_ReplayedWords):
+    """The words of a text as dictionary entries, stop words dropped (the `lemmas` field)."""
+
+    def __init__(self) -> None:
+        self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(), LemmaFilter())
+
+    def replayed(self, value: str) -> tuple[str, ...]:
+        return tuple(lemma_word(w) for w in _index_words(value)[1] if len(w) >= 2 and w not in STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def lemma_analyzer() -> CompositeAnalyzer:
+    """Dictionary entries of the words, the same at index and query time.
+
+    Snowball's stems both miss forms of one word ("positivt" stays
+    "positivt", "positiv" becomes "positiv"; "tilknyttede" → "tilknytted",
+    "tilknyttet" → "tilknyt") and join different words ("deltagelse" and
+    "deltagere" both → "deltag"). The entry hunspell generates a form from
+    answers both: a query word meets every form of its entry, and an item
+    holding that entry scores above one that only shares the stem. A form
+    several entries generate stays itself, so nothing ambiguous is joined."""
+    return CompositeAnalyzer(LemmaWords())
 
 
 class NormalisedWords(_ReplayedWords):

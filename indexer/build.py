@@ -30,6 +30,7 @@ from whoosh.util import random_name
 
 from .codec import InliningCodec
 from .ingest import Duplicates, FileBudget, IngestError, Ingested, Refused, discover, display_path
+from .people import roll_names
 from .report import Coverage
 from .schema import build_schema, item_document, meeting_document
 from .workers import ParsePool, die_with_parent
@@ -430,7 +431,8 @@ def meeting_documents(ingested: Ingested) -> list[dict]:
     """The index documents of one meeting, all made before any is added, so a
     record that cannot be stored is skipped whole, never half-indexed."""
     meeting = ingested.meeting
-    return [meeting_document(meeting), *(item_document(item, meeting) for item in meeting.items)]
+    roll = roll_names(meeting.participants)
+    return [meeting_document(meeting), *(item_document(item, meeting, roll) for item in meeting.items)]
 
 
 def _count(ix, summary: BuildSummary) -> None:

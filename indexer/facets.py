@@ -82,18 +82,21 @@ class FacetTable:
                 values.append(value)
             return found
 
+        def of(row: tuple) -> tuple[str, ...]:
+            return row[index] if index < len(row) else ()  # an index from before this facet existed
+
         if multi:
             owners, entries = [], []
             for docnum, row in rows.items():
-                for value in row[index]:
+                for value in of(row):
                     owners.append(docnum)
                     entries.append(value_id(value))
             return FacetColumn(True, values, ids, owners=np.array(owners, dtype=np.int64),
                                entries=np.array(entries, dtype=np.int64))
         single = np.full(self.size, MISSING, dtype=np.int64)
         for docnum, row in rows.items():
-            if row[index]:
-                single[docnum] = value_id(row[index][0])
+            if of(row):
+                single[docnum] = value_id(of(row)[0])
         return FacetColumn(False, values, ids, single=single)
 
     def mask(self, docnums) -> np.ndarray:

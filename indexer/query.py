@@ -5,7 +5,7 @@
     botilbud OR bofællesskab         either
     -corona                          exclude
     tils*                            every word that starts with "tils"
-    råd:Handicaprådet år:2025        filters (råd, år, sag, institution, kommune, type, lov, kle, beslutning)
+    råd:Handicaprådet år:2025        filters (råd, år, sag, institution, kommune, type, lov, kle, beslutning, person)
     fra:2021-01-01 til:2021-12-31    date range
 
 Parsing never raises: unbalanced quotes, lone operators and overlong input
@@ -39,6 +39,7 @@ FIELD_ALIASES = {
     "lov": "law", "paragraf": "law", "law": "law",
     "kle": "kle",
     "beslutning": "decision_kind",
+    "person": "person", "navn": "person",
 }
 DATE_ALIASES = {"fra": "from", "til": "to", "from": "from", "to": "to"}
 

@@ -42,7 +42,8 @@ from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
 from .query import Clause, ParsedQuery, parse_query
-from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .people import PersonOffer, people_offers, people_table_of, person_values
+from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
 from .scoring import CACHE_BYTES, PostingsCache
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
@@ -61,6 +62,8 @@ FIELD_WEIGHTS = {
     **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
     **{f"{name}_pairs": weight for name, weight in TEXT_FIELDS.items()},  # phrases only
     "ids": IDS_WEIGHT,
+    ATTENDANCE_FIELD: ATTENDANCE_WEIGHT,  # present at the item, not named in it (schema.ATTENDANCE_WEIGHT)
+    LEMMA_FIELD: LEMMA_WEIGHT,  # the word's dictionary entry in any field (schema.LEMMA_WEIGHT)
 }
 
 
@@ -173,6 +176,7 @@ class SearchResponse:
     date_to: str | None = None
     seconds: float = 0.0
     case: str | None = None  # the query is this case number (as the archive writes it): "Gå til sagen"
+    people: list[PersonOffer] = field(default_factory=list)  # the query is this person's name: "Gå til personen"
     corrected_from: str | None = None  # nothing matched what was typed; these are the results for `suggestion`
     applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
 
@@ -189,7 +193,7 @@ class Snapshot:
     postings: PostingsCache
     meetings: list[dict[str, Any]]  # meeting summaries, newest first
     universes: dict[str, Counter] = field(default_factory=dict)
-    name_words: frozenset[str] = frozenset()  # words of participants' names: never "corrected"
+    name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
 
     def universe(self, key: str) -> Counter:
         """Every value of a facet with its item count (computed on first use)."""
@@ -240,15 +244,23 @@ def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
         )
     meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
     lock = threading.RLock()
+    table = FacetTable(reader.doc_count_all(), rows, item_dates)
     return Snapshot(
         generation=reader.generation(),
         searcher=searcher,
         lock=lock,
-        table=FacetTable(reader.doc_count_all(), rows, item_dates),
+        table=table,
         postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
         meetings=meetings,
-        name_words=frozenset(name_words),
+        name_words=frozenset(name_words | _facet_name_words(table)),
     )
+
+
+def _facet_name_words(table: FacetTable) -> set[str]:
+    """Words of every name the items hold (absences, votes, names in the text:
+    the person facet), beside the rolls' — "Arslan" named only in an absence
+    note is a name too."""
+    return {word.casefold() for name in table.columns["person"].values for word in name.split()}
 
 
 # --- the archive -------------------------------------------------------------------
@@ -310,7 +322,7 @@ class Archive:
             return self.prefix_terms(clause.text)
         found = []
         for fieldname in FIELD_WEIGHTS:
-            if fieldname.endswith("_pairs") or (clause.phrase and fieldname.endswith("_parts")):
+            if fieldname.endswith("_pairs") or (clause.phrase and (fieldname.endswith("_parts") or fieldname in (ATTENDANCE_FIELD, LEMMA_FIELD))):
                 continue
             if clause.phrase and fieldname in TEXT_FIELDS:
                 fieldname = f"{fieldname}_pairs"
@@ -407,6 +419,8 @@ class Archive:
     def _resolve_value(key: str, value: str, known: Counter) -> list[str]:
         if key == "law":
             return _law_matches(value, known)
+        if key == "person":  # "rottbøll", "tina rottbøll", "Mehmet Dogru" (a middle name left out)
+            return person_values(value, known, fold)
         if value in known:
             return [value]
         if key == "case":
@@ -436,6 +450,22 @@ class Archive:
         response = self._search(snapshot, request)
         return response if response.timed_out else self._cache.put(key, response)
 
+    def person_offers(self, snapshot: Snapshot, request: SearchRequest) -> list[PersonOffer]:
+        """The people a query names ("Gå til personen"), see `people.people_offers`.
+
+        Only a query whose every word is a name word of the archive gets this
+        far, so other queries never build the people table. Measured on the
+        whole Greve archive (5,106 items, 26 people; 2 shared cores, load ≈ 7):
+        the first name query of an index generation builds the table in
+        2.6 s (1.6 s reading the stored records, 1.0 s assembling); after
+        that a name query's offers cost 25-30 µs and any other query's name
+        check 7 µs (`people_offers` looks names up in a dict built once per table)."""
+        words = [w for w in re.split(r"[\s\"]+", request.q or "") if w]
+        if not words or len(words) > 6 or any(w.casefold() not in snapshot.name_words for w in words):
+            return []
+        towns = request.filters.get("municipality") or []
+        return people_offers(people_table_of(snapshot), words, fold, towns)
+
     def canonical_case(self, text: str) -> str | None:
         """The case number as the archive writes it, for any spelling of it
         ("emn 2025 9242" → "EMN-2025-009242"); None for no known case."""
@@ -461,6 +491,8 @@ class Archive:
 
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         response = self._search_once(snapshot, request)
+        if response.total:
+            response.people = self.person_offers(snapshot, request)
         if response.total or not response.suggestion or response.timed_out:
             return response
         # Nothing matched what was typed: answer for the closest words the

@@ -20,6 +20,10 @@ def meeting_url(meeting_id: str) -> str:
     return f"/moede/{quote(meeting_id, safe='')}"
 
 
+def person_url(person_id: str) -> str:
+    return f"/person/{quote(person_id, safe='')}"
+
+
 def response_to_json(response: SearchResponse) -> dict[str, Any]:
     return {
         "total": response.total,
@@ -51,6 +55,7 @@ def response_to_json(response: SearchResponse) -> dict[str, Any]:
         "partial_match": response.partial_match,
         "timed_out": response.timed_out,
         "case": response.case,
+        "people": [{**offer.to_dict(), "url": person_url(offer.id)} for offer in response.people],
         "corrected_from": response.corrected_from,
         "applied": [
             {"key": a.key, "typed": a.typed, "origin": a.origin, "values": list(a.values), "start": a.start, "end": a.end}

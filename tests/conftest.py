@@ -94,3 +94,25 @@ def archive(corpus_index):
     from indexer.search import Archive
 
     return Archive(corpus_index)
+
+
+def _greve_split_index(greve_dir: Path, tmp_path_factory, start: int, step: int, name: str) -> Path:
+    """An index of every `step`-th Greve meeting from `start` (copies in tmp, sorted by file name)."""
+    import shutil
+
+    from indexer.build import build
+
+    corpus = tmp_path_factory.mktemp(name) / "corpus"
+    (corpus / "greve").mkdir(parents=True)
+    for path in sorted(greve_dir.glob("*.json"))[start::step]:
+        shutil.copyfile(path, corpus / "greve" / path.name)
+    index = tmp_path_factory.mktemp(f"{name}-index")
+    build(corpus, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def greve_quarter_index(greve_dir, tmp_path_factory) -> Path:
+    """Every fourth Greve meeting (the first of each four), indexed once per session (~40 s):
+    the people-search tests and the held-out morphology set share it."""
+    return _greve_split_index(greve_dir, tmp_path_factory, 0, 4, "greve-quarter")

@@ -100,6 +100,12 @@ SCHEMAS: dict[str, Any] = {
             "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches"},
         },
     },
+    "PersonOffer": {
+        "type": "object",
+        "required": ["id", "name", "municipality", "councils", "url"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "municipality": {"type": "string"},
+                       "councils": {"type": "array", "items": {"type": "string"}}, "url": {"type": "string"}},
+    },
     "FacetValue": {
         "type": "object",
         "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
@@ -122,6 +128,8 @@ SCHEMAS: dict[str, Any] = {
             "partial_match": {"type": "boolean"},
             "timed_out": {"type": "boolean"},
             "case": {"type": ["string", "null"], "description": "Søgningen er dette sagsnummer (som arkivet skriver det)."},
+            "people": {"type": "array", "description": "Søgningen er denne persons navn (Gå til personen).",
+                       "items": _ref("PersonOffer")},
             "corrected_from": {"type": ["string", "null"],
                                "description": "Intet matchede det indtastede; resultaterne er for `suggestion`."},
             "applied": {"type": "array", "items": _ref("AppliedFilter"),

@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from indexer.schema import FACETS
 from indexer.search import Hit, SearchResponse
-from indexer.serialize import case_url, item_url, meeting_url
+from indexer.people import PersonOffer
+from indexer.serialize import case_url, item_url, meeting_url, person_url
 
 from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label
@@ -83,6 +84,7 @@ class ResultsView:
     page_out_of_range: bool = False
     notes: list[str] = field(default_factory=list)
     case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
+    person_links: list[PersonJump] = field(default_factory=list)  # "Gå til personen": the query is a person's name
     original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
     feed_title: str = ""  # the Atom feed's title, "Rådsarkiv: søgning: tilsyn, Socialudvalget"
 
@@ -176,6 +178,23 @@ def _selecting(response: SearchResponse, key: str, value: str) -> list:
     return [given for given in response.applied if given.key == key and value in given.values]
 
 
+@dataclass
+class PersonJump:
+    """"Gå til personen: Tina Rottbøll (Byråd)", and the search narrowed to the
+    items that name her (a name search also finds the items she only took part in)."""
+
+    label: str
+    url: str
+    named_url: str | None  # None when the search is already narrowed to a person
+
+
+def person_link(state: SearchState, offer: PersonOffer) -> PersonJump:
+    councils = ", ".join(offer.councils[:2])  # the bodies they sat in most
+    label = f"{offer.name} ({councils})" if councils else offer.name
+    narrowed = "person" in state.filters or re.search(r"(?i)\b(?:person|navn):", state.q)
+    return PersonJump(label, person_url(offer.id), None if narrowed else state.with_filter("person", offer.name).url())
+
+
 def page_links(state: SearchState, last_page: int) -> list[Link]:
     low = max(1, state.page - PAGE_WINDOW)
     high = min(last_page, state.page + PAGE_WINDOW)
@@ -198,6 +217,7 @@ def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
         last_page=last_page,
         suggestion_url=state.with_q(response.suggestion).url() if response.suggestion and not response.corrected_from else None,
         case_link=case_url(response.case) if response.case else None,
+        person_links=[person_link(state, offer) for offer in response.people],
         original_url=state.with_q(response.corrected_from).url() if response.corrected_from else None,
         atom_url=export.url("/soeg.atom"),
         feed_title=search_title(export),
