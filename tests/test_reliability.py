@@ -507,7 +507,8 @@ def reversed_period(query: dict) -> bool:
     return bool(low and high and str(low) > str(high))
 
 
-OPERATIONS = ("searchItems", "getItem", "getMeeting", "getCase", "listPeople", "getPerson", "getOpenApi")
+OPERATIONS = ("searchItems", "getItem", "getMeeting", "getCase", "listPeople", "getPerson", "getOpenApi", "exportCsv",
+              "exportJsonLines")
 CONTRACT_EXAMPLES = 40  # per operation and mode: bounded, about 10 s in all
 
 

@@ -13,8 +13,9 @@ from math import ceil
 
 from markupsafe import Markup
 
+from indexer.grouping import CaseLine
 from indexer.schema import FACETS
-from indexer.search import Hit, SearchResponse
+from indexer.search import TREATED_BY, Hit, SearchResponse
 from indexer.serialize import case_url, item_url, meeting_url
 
 from .labels import SORT_LABELS, da_date, facet_value_label
@@ -66,6 +67,26 @@ class ResultRow:
 
 
 @dataclass
+class TreatmentStep:
+    """One body's treatment on a case line, linked when the item is in the archive."""
+
+    council: str
+    date: str
+    url: str | None
+
+
+@dataclass
+class CaseRow:
+    """A line of the grouped view: a case, or an item without a case number."""
+
+    line: CaseLine
+    url: str  # the case page, or the item's page for an item without a case number
+    hit_url: str  # the best matching item
+    steps: list[TreatmentStep]
+    snippet: Markup
+
+
+@dataclass
 class ResultsView:
     rows: list[ResultRow]
     facets: list[FacetGroup]
@@ -82,6 +103,10 @@ class ResultsView:
     page_out_of_range: bool = False
     notes: list[str] = field(default_factory=list)
     case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
+    jsonl_url: str = ""
+    grouped: bool = False  # one line per case (`lines`)
+    lines: list[CaseRow] = field(default_factory=list)
+    views: list[Link] = field(default_factory=list)  # "Alle punkter" | "Én linje pr. sag"
     original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
 
 
@@ -141,6 +166,19 @@ def result_row(hit: Hit) -> ResultRow:
     )
 
 
+def case_row(line: CaseLine) -> CaseRow:
+    """A case line with its links: the case page, the best item, each archived treatment."""
+    steps = [TreatmentStep(t.council, da_date(t.date) if t.date else "uden dato", item_url(t.item_id) if t.item_id else None)
+             for t in line.treatments]
+    return CaseRow(
+        line=line,
+        url=case_url(line.case_number) if line.case_number else item_url(line.hit.id),
+        hit_url=item_url(line.hit.id),
+        steps=steps,
+        snippet=Markup(trim_snippet(line.hit.snippet or "")),
+    )
+
+
 def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
@@ -161,6 +199,8 @@ def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
         for value in response.filters.get(facet.key, []):
             label = f"{facet.label}: {facet_value_label(facet.key, value)}"
             active.append(Link(label, state.without_filter(facet.key, value).url(), True))
+    for value in response.filters.get(TREATED_BY, []):
+        active.append(Link(f"Behandlet af: {value}", state.without_filter(TREATED_BY, value).url(), True))
     if response.date_from or response.date_to:
         span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
         active.append(Link(f"Periode: {span}", state.without_dates().url(), True))
@@ -177,8 +217,15 @@ def page_links(state: SearchState, last_page: int) -> list[Link]:
 def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
     last_page = min(max(1, ceil(response.total / state.per_page)), state.max_page)
     export = state.for_export()
+    grouped = response.groups is not None
+    views = [Link("Alle punkter", state.with_group(None).url(), not grouped),
+             Link("Én linje pr. sag", state.with_group("case").url(), grouped)]
     return ResultsView(
-        rows=[result_row(hit) for hit in response.results],
+        rows=[] if grouped else [result_row(hit) for hit in response.results],
+        grouped=grouped,
+        lines=[case_row(line) for line in response.groups or []],
+        views=views,
+        jsonl_url=export.url("/soeg.jsonl"),
         facets=facet_groups(state, response),
         active=active_filters(state, response),
         sorts=[Link(SORT_LABELS[s], state.with_sort(s).url(), s == state.sort) for s in SORTS],
