@@ -590,7 +590,10 @@ class Archive:
         bodies: list[list[str]] = []
         shown: list[str] = []
         for value in list(dict.fromkeys(values))[:MAX_TREATED_BY]:
-            names = self._resolve_value("council", value, known)
+            # every spelling of the body, not only an exact one: the Byråd's own
+            # meetings say "Byråd 2022-2025", its treatments quoted elsewhere "Byrådet"
+            names = [name for name in known if council_key(name) and council_key(name) == council_key(value)]
+            names = names or self._resolve_value("council", value, known)
             if not names:
                 notes.append(f"Ingen sager i arkivet er behandlet af {value[:60]}.")
             bodies.append(names or [value])
@@ -628,6 +631,7 @@ class Archive:
         lone = int((keys < 0).sum())
         if start >= end or start >= len(keys):
             return len(keys), lone, []
+        lines_total = len(keys)
         best, keys, counts = best[start:end], keys[start:end], counts[start:end]
         hits = self._hits(snapshot, found.parsed, request, found.scored, best.tolist(), [None] * len(best))
         case_column = table.columns["case"]
@@ -646,7 +650,7 @@ class Archive:
                 lines.append(case_line(case_column.values[key], hit, count, by_case.get(key, []), same_council))
             else:
                 lines.append(case_line(None, hit, count, [records[-1 - key]], same_council))
-        return len(keys), lone, lines
+        return lines_total, lone, lines
 
     # exports ---------------------------------------------------------------------------------
 
