@@ -279,3 +279,14 @@ def test_search_page_links_both_exports(client):
     html = client.get("/soeg?q=budget&group=case").get_data(as_text=True)
     assert 'href="/soeg.csv?q=budget&amp;sort=date">Hent som CSV</a>' in html
     assert 'href="/soeg.jsonl?q=budget&amp;sort=date">Hent som JSON Lines</a>' in html
+
+
+def test_exports_are_not_bound_by_the_result_window(client, scan, monkeypatch):
+    """Paging stops at MAX_WINDOW results; an export streams past it (here a window of 500)."""
+    import indexer.search
+
+    monkeypatch.setattr(indexer.search, "MAX_WINDOW", 500)
+    assert api(client, per_page=100, page=6, sort="date_asc")["results"] == []  # past the window: an empty page
+    rows = list(csv.reader(io.StringIO(client.get("/soeg.csv?sort=date").get_data().decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) - 1 == len(scan.items) > 500
+    assert sum(1 for _ in client.get("/soeg.jsonl").get_data(as_text=True).splitlines()) == len(scan.items)
