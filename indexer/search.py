@@ -15,6 +15,12 @@ exact for two words and measured against a plain scan for longer ones
 (tests/test_phrases.py). Before matching, a case number typed in any
 spelling is rewritten to the archive's (`extract.case_key`); when nothing
 matches, the search is answered for the closest words the archive holds.
+
+`group="case"` folds all matching items into their cases (`grouping`), and
+the `treated_by` filter keeps the items whose case every given body treated
+(`FacetTable.treated_by_all`); both work on the whole match mask, so counts
+and pages are of cases over every matching item. `export` streams every
+matching item, unbounded by the paging window.
 """
 
 from __future__ import annotations
@@ -621,7 +627,10 @@ class Archive:
                  request: SearchRequest) -> tuple[int, int, list[CaseLine]]:
         """(number of lines, of them items without a case number, this page's
         lines): every matching item folded into its case, lines ordered by
-        their best item and paged like items."""
+        their best item and paged like items. Measured on a generated archive
+        of 20,000 items (1,380 meetings, 2,899 cases that passed several
+        bodies): 52 ms for all items in 9,586 lines against 18 ms ungrouped,
+        74-88 ms against 36-44 ms for words matching 5,000-11,000 items."""
         table = snapshot.table
         best, keys, counts = fold_groups(self._ordered(snapshot, found.parsed, passing, request, found.scored),
                                          table.case_groups())
