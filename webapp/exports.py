@@ -9,7 +9,11 @@ The CSV is what a Danish spreadsheet opens in columns: semicolon-separated
 (Danish Excel reads "," as the decimal sign, so a comma-separated file lands
 in one column), UTF-8 with a BOM (without it Excel reads æ, ø, å as cp1252).
 Both files hold every matching item, streamed as they are read
-(Archive.export), never a first page or a capped number of rows.
+(Archive.export), never a first page or a capped number of rows. The
+generators need no request context (the archive and the base URL are taken
+before the response starts), so they are plain generators rather than
+`stream_with_context`: a stream a client abandons is simply dropped, and
+cannot pop another request's context when it is collected.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from html import escape, unescape
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask import Blueprint, Response, current_app, request
 
 from indexer.search import Hit, SearchResponse
 from indexer.serialize import case_url, item_url, meeting_url
@@ -140,7 +144,7 @@ def csv_chunks(hits: Iterable[Hit], root: str) -> Iterator[str]:
 def csv_export() -> Response:
     state = parse_search(request.args).for_export()
     hits = _export_hits(state)  # parameters are checked before streaming: a bad request is a 400, not a cut file
-    response = Response(stream_with_context(csv_chunks(hits, base_url())), mimetype="text/csv")
+    response = Response(csv_chunks(hits, base_url()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="raadsarkiv-soegning.csv"'
     return response
 
@@ -168,6 +172,6 @@ def jsonl_export() -> Response:
     """Every matching item as one JSON object per line (JSON Lines, UTF-8)."""
     state = parse_search(request.args).for_export()
     hits = _export_hits(state)
-    response = Response(stream_with_context(jsonl_lines(hits, base_url())), mimetype="application/jsonl")
+    response = Response(jsonl_lines(hits, base_url()), mimetype="application/jsonl")
     response.headers["Content-Disposition"] = 'attachment; filename="raadsarkiv-soegning.jsonl"'
     return response
