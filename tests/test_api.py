@@ -231,3 +231,12 @@ def test_grouped_search_and_exports_agree_with_the_openapi_document(app):
         search.Case(query=query).call_and_validate()
     for operation in ("exportCsv", "exportJsonLines"):
         schema.find_operation_by_id(operation).Case(query={"q": "tilsyn"}).call_and_validate()
+
+
+def test_grouped_page_names_a_meeting_that_took_a_case_in_several_items_once(client):
+    """The Socialudvalg took 00.22.00-A26-1-24 as items 6, 7 and 8 of one meeting: one step, "(3 punkter)"."""
+    html = client.get("/soeg?q=tilsyn&group=case").get_data(as_text=True)
+    line = html[html.index(f"Sag {SHARED_CASE}:"):]
+    steps = line[: line.index("</ol>")]
+    assert steps.count("<li>") == 3
+    assert f'<a href="/punkt/{SOCIAL_MEETING}-6">Socialudvalget</a>, 6. maj 2025 (3 punkter)</li>' in steps

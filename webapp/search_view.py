@@ -73,6 +73,7 @@ class TreatmentStep:
     council: str
     date: str
     url: str | None
+    items: int = 1  # archived items of this body on this date (one meeting can take a case in several items)
 
 
 @dataclass
@@ -168,8 +169,14 @@ def result_row(hit: Hit) -> ResultRow:
 
 def case_row(line: CaseLine) -> CaseRow:
     """A case line with its links: the case page, the best item, each archived treatment."""
-    steps = [TreatmentStep(t.council, da_date(t.date) if t.date else "uden dato", item_url(t.item_id) if t.item_id else None)
-             for t in line.treatments]
+    steps: list[TreatmentStep] = []
+    for t in line.treatments:
+        date = da_date(t.date) if t.date else "uden dato"
+        previous = steps[-1] if steps else None
+        if previous and t.item_id and previous.url and (previous.council, previous.date) == (t.council, date):
+            previous.items += 1  # "Socialudvalget, 6. maj 2025 (3 punkter)", not the same step three times
+            continue
+        steps.append(TreatmentStep(t.council, date, item_url(t.item_id) if t.item_id else None))
     return CaseRow(
         line=line,
         url=case_url(line.case_number) if line.case_number else item_url(line.hit.id),
