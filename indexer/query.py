@@ -6,6 +6,8 @@
     -corona                          exclude
     tils*                            every word that starts with "tils"
     råd:Handicaprådet år:2025        filters (råd, år, sag, institution, kommune, type, lov, kle, beslutning, person)
+    behandlet:Handicaprådet behandlet:Socialudvalget
+                                     cases treated by every one of these bodies
     fra:2021-01-01 til:2021-12-31    date range
 
 Parsing never raises: unbalanced quotes, lone operators and overlong input
@@ -40,6 +42,8 @@ FIELD_ALIASES = {
     "kle": "kle",
     "beslutning": "decision_kind",
     "person": "person", "navn": "person",
+    # not a facet: the item's case was treated by this body (repeat it: by all of them)
+    "behandlet": "treated_by", "treated": "treated_by", "treated_by": "treated_by",
 }
 DATE_ALIASES = {"fra": "from", "til": "to", "from": "from", "to": "to"}
 

@@ -83,6 +83,11 @@ def build_schema() -> Schema:
         "ids": TEXT(analyzer=identifier_analyzer(), phrase=False),
         "spell": TEXT(analyzer=spelling_analyzer(), phrase=False),
         "facets": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
+        # The bodies that treated the item's case as far as the item knows:
+        # its own meeting's council and the earlier treatments it names. Read
+        # into memory like `facets`, so "behandlet af både X og Y" needs no
+        # stored record (search.Archive, facets.FacetTable.treated).
+        "treated_by": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         "record": STORED(),
     }
     for name in TEXT_FIELDS:
@@ -127,6 +132,15 @@ def facet_values(item: Item, meeting: Meeting, named: tuple[str, ...] = ()) -> d
         "law": tuple(dict.fromkeys(item.law_refs)),
         "person": named,
     }
+
+
+def treated_by(item: Item, meeting: Meeting) -> tuple[str, ...]:
+    """The bodies that treated the item's case, as written: the item's own
+    council and every earlier treatment it references (Tidligere behandling,
+    Sagens forløb, a sentence in the text). A Behandlingsforløb's steps are
+    not here: they announce treatments, they do not report them."""
+    names = [meeting.council, *(treatment.council for treatment in item.prior_treatments)]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def meeting_summary(meeting: Meeting) -> dict[str, Any]:
@@ -176,6 +190,7 @@ def item_document(item: Item, meeting: Meeting, roll: list[tuple[str, bool]] | N
         LEMMA_FIELD: "\n".join(filter(None, [item.title, body, decision, notes])),
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title, notes])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
+        "treated_by": treated_by(item, meeting),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
     }
     return doc

@@ -15,6 +15,12 @@ exact for two words and measured against a plain scan for longer ones
 (tests/test_phrases.py). Before matching, a case number typed in any
 spelling is rewritten to the archive's (`extract.case_key`); when nothing
 matches, the search is answered for the closest words the archive holds.
+
+`group="case"` folds all matching items into their cases (`grouping`), and
+the `treated_by` filter keeps the items whose case every given body treated
+(`FacetTable.treated_by_all`); both work on the whole match mask, so counts
+and pages are of cases over every matching item. `export` streams every
+matching item, unbounded by the paging window.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape
@@ -41,6 +48,7 @@ from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
+from .grouping import CaseLine, case_line, fold_groups
 from .query import Clause, ParsedQuery, parse_query
 from .people import PersonOffer, people_offers, people_table_of, person_values
 from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
@@ -57,6 +65,9 @@ RESPONSE_CACHE_SIZE = 256
 # Field → weight: whole words in title and decision weigh most, compound parts least.
 MIN_PREFIX = 3  # "ti*" would be most of the archive
 MAX_PREFIX_TERMS = 200  # a prefix searches at most this many words (the most frequent)
+TREATED_BY = "treated_by"  # the filter "behandlet af både X og Y" (not a facet: it asks about the case)
+MAX_TREATED_BY = 10  # bodies one search may require
+EXPORT_BATCH = 200  # stored records read per lock hold when streaming an export
 FIELD_WEIGHTS = {
     **TEXT_FIELDS,
     **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
@@ -116,6 +127,7 @@ class SearchRequest:
     date_from: str | None = None
     date_to: str | None = None
     snippets: bool = True
+    group: str | None = None  # "case": one line per case (SearchResponse.groups), paged and counted by case
 
 
 @dataclass
@@ -132,6 +144,7 @@ class Hit:
     meeting_id: str
     snippet: str
     score: float | None = None
+    decision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,10 @@ class SearchResponse:
     people: list[PersonOffer] = field(default_factory=list)  # the query is this person's name: "Gå til personen"
     corrected_from: str | None = None  # nothing matched what was typed; these are the results for `suggestion`
     applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+    group: str | None = None
+    groups: list[CaseLine] | None = None  # group="case": this page's lines (`results` holds each line's best item)
+    items_total: int | None = None  # group="case": matching items (`total` counts lines)
+    lone_items: int | None = None  # group="case": lines that are items without a case number
 
 
 # --- one index generation -------------------------------------------------------------
@@ -196,9 +213,13 @@ class Snapshot:
     name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
 
     def universe(self, key: str) -> Counter:
-        """Every value of a facet with its item count (computed on first use)."""
+        """Every value of a facet with its item count (computed on first use);
+        TREATED_BY: every body an item names as having treated its case."""
         if key not in self.universes:
-            self.universes[key] = self.table.universe(key)
+            if key == TREATED_BY:
+                self.universes[key] = self.table.treated.counts(self.table.items)
+            else:
+                self.universes[key] = self.table.universe(key)
         return self.universes[key]
 
     def case_numbers(self) -> dict[str, str]:
@@ -219,13 +240,17 @@ def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
     rows, item_dates = {}, {}
     # An index with no documents (an empty corpus) has no columns at all:
     # Whoosh's empty reader raises NotImplementedError for column_reader.
+    treated: dict[int, tuple[str, ...]] = {}
     if reader.doc_count_all():
         facets = reader.column_reader("facets")
         dates = reader.column_reader("date")
+        treated_column = reader.column_reader("treated_by") if reader.has_column("treated_by") else None
         for docnum in searcher.document_numbers(doctype="item"):
             rows[docnum] = facets[docnum]
             value = dates[docnum]
             item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
+            if treated_column is not None:
+                treated[docnum] = tuple(treated_column[docnum] or ())
     meetings = []
     name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
@@ -249,7 +274,7 @@ def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
         generation=reader.generation(),
         searcher=searcher,
         lock=lock,
-        table=table,
+        table=FacetTable(reader.doc_count_all(), rows, item_dates, treated),
         postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
         meetings=meetings,
         name_words=frozenset(name_words | _facet_name_words(table)),
@@ -261,6 +286,25 @@ def _facet_name_words(table: FacetTable) -> set[str]:
     the person facet), beside the rolls' — "Arslan" named only in an absence
     note is a name too."""
     return {word.casefold() for name in table.columns["person"].values for word in name.split()}
+
+
+@dataclass
+class Found:
+    """A request read against one snapshot (Archive._find): what to match."""
+
+    parsed: ParsedQuery
+    filters: dict[str, list[str]]  # resolved facet filters, and TREATED_BY's bodies as shown
+    bodies: list[list[str]]  # TREATED_BY: per body asked for, the names that mean it
+    notes: list[str]
+    scored: bool  # the query has words to rank by
+    date_from: str | None
+    date_to: str | None
+    case: str | None
+    applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+
+    @property
+    def facet_filters(self) -> dict[str, list[str]]:
+        return {key: values for key, values in self.filters.items() if key != TREATED_BY}
 
 
 # --- the archive -------------------------------------------------------------------
@@ -508,36 +552,29 @@ class Archive:
     def _search_once(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         deadline = time.monotonic() + SEARCH_SECONDS
-        q, case = self._typed_cases(snapshot, request.q or "")
-        parsed = parse_query(q)
-        notes = list(parsed.notes) + self.prefix_notes(parsed)
-        applied = self.resolve_applied(_applied_filters(request, parse_query(request.q or "")), snapshot, notes)
-        filters = _union(a for a in applied if a.key in FACET_BY_KEY)
-        date_from = request.date_from or parsed.date_from
-        date_to = request.date_to or parsed.date_to
-        table = snapshot.table
-        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
-        if parsed.groups and not searching_words:
-            notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
-
-        timed_out = partial_match = False
+        found = self._find(snapshot, request)
+        notes = found.notes
         total, hits, counts = 0, [], {key: Counter() for key in FACET_KEYS}
+        lines: list[CaseLine] | None = None
+        items_total = lone_items = None
+        timed_out = partial_match = False
         try:
-            base = self._match(snapshot, parsed, date_from, date_to, require_all=True, deadline=deadline)
-            passing, counts = table.count(base, filters, FACET_LIMITS)
-            if not passing.any() and len(parsed.groups) > 1:
-                loose = self._match(snapshot, parsed, date_from, date_to, require_all=False, deadline=deadline)
-                loose_passing, loose_counts = table.count(loose, filters, FACET_LIMITS)
-                if loose_passing.any():
-                    passing, counts, partial_match = loose_passing, loose_counts, True
+            passing, counts, partial_match = self._passing(snapshot, found, deadline)
             total = int(passing.sum())
-            hits = self._page(snapshot, parsed, passing, request, searching_words)
+            if request.group == "case":
+                items_total = total
+                total, lone_items, lines = self._grouped(snapshot, found, passing, request)
+                hits = [line.hit for line in lines]
+            else:
+                hits = self._page(snapshot, found.parsed, passing, request, found.scored)
         except SearchTimeout:
-            timed_out, total, hits = True, 0, []
+            timed_out, total, hits, lines = True, 0, [], ([] if request.group == "case" else None)
+            items_total = lone_items = (0 if request.group == "case" else None)
             counts = {key: Counter() for key in FACET_KEYS}
             notes.append("Søgningen tog for lang tid og blev afbrudt; prøv med færre eller mere præcise ord.")
+        filters = found.filters
         facets = {key: _facet_values(key, counts.get(key, Counter()), filters.get(key, [])) for key in FACET_KEYS}
-        suggestion = self.suggest(snapshot, parsed, request.q) if (total == 0 or partial_match) else None
+        suggestion = self.suggest(snapshot, found.parsed, request.q) if (total == 0 or partial_match) else None
         return SearchResponse(
             total=total,
             page=request.page,
@@ -549,12 +586,147 @@ class Archive:
             notes=notes,
             partial_match=partial_match,
             timed_out=timed_out,
-            date_from=date_from,
-            date_to=date_to,
+            date_from=found.date_from,
+            date_to=found.date_to,
             seconds=round(time.perf_counter() - started, 4),
-            case=case if case and total else None,
-            applied=applied,
+            case=found.case if found.case and total else None,
+            group=request.group,
+            groups=lines,
+            items_total=items_total,
+            lone_items=lone_items,
+            applied=found.applied,
         )
+
+    def _find(self, snapshot: Snapshot, request: SearchRequest) -> Found:
+        """The request read against this snapshot: the parsed query, the filters
+        resolved to indexed values, the dates, and the notes to show."""
+        q, case = self._typed_cases(snapshot, request.q or "")
+        parsed = parse_query(q)
+        notes = list(parsed.notes) + self.prefix_notes(parsed)
+        given = _applied_filters(request, parse_query(request.q or ""))  # spans in the query as typed
+        bodies, labels = self.resolve_treated_by([a.typed for a in given if a.key == TREATED_BY], snapshot, notes)
+        applied = [
+            replace(a, values=(labels[a.typed],)) if a.key == TREATED_BY and a.typed in labels else a
+            for a in self.resolve_applied([a for a in given], snapshot, notes)
+        ]
+        filters = _union(a for a in applied if a.key in FACET_BY_KEY)
+        shown = list(dict.fromkeys(a.values[0] for a in applied if a.key == TREATED_BY and a.values))
+        if shown:
+            filters[TREATED_BY] = shown
+        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
+        if parsed.groups and not searching_words:
+            notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
+        return Found(parsed=parsed, filters=filters, bodies=bodies, notes=notes, scored=searching_words,
+                     date_from=request.date_from or parsed.date_from, date_to=request.date_to or parsed.date_to,
+                     case=case, applied=applied)
+
+    def _passing(self, snapshot: Snapshot, found: Found, deadline: float) -> tuple[np.ndarray, dict[str, Counter], bool]:
+        """(matching items, facet counts, partial match): all the words, or
+        when no item has them all, the items with most of them."""
+        table = snapshot.table
+        treated = table.treated_by_all(found.bodies) if found.bodies else None
+        base = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=True, deadline=deadline)
+        if treated is not None:
+            base &= treated
+        passing, counts = table.count(base, found.facet_filters, FACET_LIMITS)
+        if not passing.any() and len(found.parsed.groups) > 1:
+            loose = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=False, deadline=deadline)
+            if treated is not None:
+                loose &= treated
+            loose_passing, loose_counts = table.count(loose, found.facet_filters, FACET_LIMITS)
+            if loose_passing.any():
+                return loose_passing, loose_counts, True
+        return passing, counts, False
+
+    def resolve_treated_by(self, values: list[str], snapshot: Snapshot, notes: list[str]) -> tuple[list[list[str]], dict[str, str]]:
+        """Per body asked for ("handicapraadet", "Byrådet"), the names under which
+        items record its treatments — matched as `råd:` matches a council
+        (council_key: case, definite form, aa/å; then folded prefix) — and the
+        name to show for it (per value as typed). A body no item names matches nothing, and is said so."""
+        known = snapshot.universe(TREATED_BY)
+        bodies: list[list[str]] = []
+        labels: dict[str, str] = {}
+        for value in list(dict.fromkeys(values))[:MAX_TREATED_BY]:
+            # every spelling of the body, not only an exact one: the Byråd's own
+            # meetings say "Byråd 2022-2025", its treatments quoted elsewhere "Byrådet"
+            names = [name for name in known if council_key(name) and council_key(name) == council_key(value)]
+            names = names or self._resolve_value("council", value, known)
+            if not names:
+                notes.append(f"Ingen sager i arkivet er behandlet af {value[:60]}.")
+            bodies.append(names or [value])
+            labels[value] = max(names, key=lambda name: known[name]) if names else value
+        if len(set(values)) > MAX_TREATED_BY:
+            notes.append(f"Kun de første {MAX_TREATED_BY} «behandlet af»-organer er brugt.")
+        return bodies, labels
+
+    # one line per case ----------------------------------------------------------------------
+
+    def _ordered(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, request: SearchRequest,
+                 scored: bool) -> np.ndarray:
+        """Every passing docnum in result order (what paging through `_page` would give)."""
+        sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
+        if not scored or sort != "relevance":
+            return np.array(_by_date(snapshot.table, passing, newest_first=sort != "date_asc"), dtype=np.int64)
+        scores = self._scores(snapshot, parsed)
+        candidates = np.flatnonzero(passing)
+        _, date_rank = np.unique(snapshot.table.dates[candidates], return_inverse=True)
+        return candidates[np.lexsort((-date_rank, -scores[candidates]))]
+
+    def _grouped(self, snapshot: Snapshot, found: Found, passing: np.ndarray,
+                 request: SearchRequest) -> tuple[int, int, list[CaseLine]]:
+        """(number of lines, of them items without a case number, this page's
+        lines): every matching item folded into its case, lines ordered by
+        their best item and paged like items. Measured on a generated archive
+        of 20,000 items (1,380 meetings, 2,899 cases that passed several
+        bodies): 52 ms for all items in 9,586 lines against 18 ms ungrouped,
+        74-88 ms against 36-44 ms for words matching 5,000-11,000 items."""
+        table = snapshot.table
+        best, keys, counts = fold_groups(self._ordered(snapshot, found.parsed, passing, request, found.scored),
+                                         table.case_groups())
+        page = max(1, request.page)
+        per_page = max(1, min(request.per_page, 100))
+        start, end = (page - 1) * per_page, min(page * per_page, MAX_WINDOW)
+        lone = int((keys < 0).sum())
+        if start >= end or start >= len(keys):
+            return len(keys), lone, []
+        lines_total = len(keys)
+        best, keys, counts = best[start:end], keys[start:end], counts[start:end]
+        hits = self._hits(snapshot, found.parsed, request, found.scored, best.tolist(), [None] * len(best))
+        case_column = table.columns["case"]
+        members = np.flatnonzero(np.isin(case_column.single, keys[keys >= 0]) & table.items)
+        with snapshot.lock:
+            records = {int(d): unpack(snapshot.searcher.stored_fields(int(d))["record"]) for d in members}
+            for key in keys[keys < 0]:
+                docnum = int(-1 - key)
+                records[docnum] = unpack(snapshot.searcher.stored_fields(docnum)["record"])
+        by_case: dict[int, list[dict[str, Any]]] = {}
+        for docnum in members:
+            by_case.setdefault(int(case_column.single[docnum]), []).append(records[int(docnum)])
+        lines = []
+        for hit, key, count in zip(hits, keys.tolist(), counts.tolist()):
+            if key >= 0:
+                lines.append(case_line(case_column.values[key], hit, count, by_case.get(key, []), same_council))
+            else:
+                lines.append(case_line(None, hit, count, [records[-1 - key]], same_council))
+        return lines_total, lone, lines
+
+    # exports ---------------------------------------------------------------------------------
+
+    def export(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every matching item in the request's order, read a batch at a time
+        from one snapshot: an export is a whole result list, not a page (the
+        search's MAX_WINDOW does not apply), and a build committing meanwhile
+        does not change the list half-way. Each hit carries its decision text."""
+        snapshot = self.current()
+        found = self._find(snapshot, request)
+        try:
+            passing, _, _ = self._passing(snapshot, found, time.monotonic() + SEARCH_SECONDS)
+            ordered = self._ordered(snapshot, found.parsed, passing, request, found.scored).tolist()
+        except SearchTimeout:
+            return
+        for start in range(0, len(ordered), EXPORT_BATCH):
+            yield from self._hits(snapshot, found.parsed, request, found.scored, ordered[start:start + EXPORT_BATCH],
+                                  [None] * len(ordered[start:start + EXPORT_BATCH]))
 
     # matching: boolean masks over posting lists -----------------------------------------
 
@@ -613,22 +785,32 @@ class Archive:
         else:
             docnums, scores = self._ranked(snapshot, parsed, passing, end)
             docnums, scores = docnums[start:end], scores[start:end]
+        return self._hits(snapshot, parsed, request, scored, docnums, scores)
+
+    def _hits(self, snapshot: Snapshot, parsed: ParsedQuery, request: SearchRequest, scored: bool,
+              docnums: list[int], scores: list[float | None]) -> list[Hit]:
+        """The hits of the given docnums, with snippets when the request wants them."""
         words = ParsedQuery(groups=[[Clause(c.text) for c in group] for group in parsed.groups])
         terms = _terms_by_field(self.text_query(words)) if request.snippets and scored else {}  # phrases: their words
         with snapshot.lock:
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
-        """Top `limit` passing docnums by BM25F: each clause's terms score in
-        every field with that field's weight; clauses add up, so an item with
-        more of the words ranks higher. Ties go to the newer item."""
+    def _scores(self, snapshot: Snapshot, parsed: ParsedQuery) -> np.ndarray:
+        """BM25F score of every docnum: each clause's terms score in every field
+        with that field's weight; clauses add up, so an item with more of the
+        words ranks higher."""
         scores = np.zeros(snapshot.table.size, dtype=np.float32)
         for group in parsed.groups:
             for clause in group:
                 for fieldname, tokens in self.clause_terms(clause):
                     for token in tokens:
                         snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores)
+        return scores
+
+    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
+        """Top `limit` passing docnums by BM25F (`_scores`). Ties go to the newer item."""
+        scores = self._scores(snapshot, parsed)
         candidates = np.flatnonzero(passing)
         candidate_scores = scores[candidates]
         if candidates.size > limit:
@@ -653,6 +835,7 @@ class Archive:
             meeting_id=record.get("meeting_id", ""),
             snippet=self.snippet(record, terms),
             score=score,
+            decision=None if record.get("closed") else record.get("decision"),
         )
 
     # snippets -----------------------------------------------------------------------
@@ -874,6 +1057,7 @@ def _cache_key(generation: int, request: SearchRequest) -> tuple:
     return (
         generation, request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
         request.sort, request.page, request.per_page, request.date_from, request.date_to, request.snippets,
+        request.group,
     )
 
 

@@ -362,3 +362,47 @@ def test_feed_opened_in_the_browser_is_a_readable_page(browser_context, server):
     finally:
         tab.close()
     assert all(XSLT_BANNER_CSP.match(text) for text in problems), problems
+
+
+def test_one_line_per_case_and_treated_by_both_bodies(page, server):
+    """"Én linje pr. sag" folds a search into its cases, each with its bodies in
+    date order and the latest outcome; "behandlet:" twice keeps the cases both
+    bodies treated, shown as removable chips (issue 11)."""
+    page.goto(server + "/soeg?q=tilsyn")
+    items = found(page)
+    page.get_by_role("navigation", name="Visning").get_by_role("link", name="Én linje pr. sag").click()
+    page.wait_for_url(re.compile(r"group=case"))
+    summary = page.locator("p.summary").inner_text()
+    counted = re.search(r"(\d+) sager?(?: og (\d+) punkte?r? uden sagsnummer)? fundet \((\d+) matchende punkte?r?\)", summary)
+    assert counted, summary
+    assert int(counted[3]) == items
+    lines = page.locator("ol.case-lines > li.case-line")
+    assert lines.count() == int(counted[1]) + int(counted[2] or 0) <= items
+    line = lines.filter(has=page.locator(f"h3 a[href='/sag/{STOKHOLTBUEN_CASE}']"))
+    assert line.count() == 1
+    steps = [re.sub(r"\s+", " ", text).strip() for text in line.locator("ol.steps li").all_inner_texts()]
+    assert steps == ["Socialudvalget (henvist til), 11. marts 2025", "Handicaprådet (henvist til), 23. april 2025",
+                     "Socialudvalget, 6. maj 2025"], steps
+    assert "Taget til efterretning" in line.locator("p.outcome").inner_text()
+    assert no_horizontal_scroll(page)
+    shot(page, "12-soegning-en-linje-pr-sag")
+
+    # Cases both the Handicapråd and the Socialudvalg treated, typed in the box; the view is kept.
+    page.get_by_label("Søgeord").fill("behandlet:Handicaprådet behandlet:Socialudvalget")
+    page.get_by_label("Søgeord").press("Enter")
+    page.wait_for_url(re.compile(r"group=case"))
+    chips = page.locator("section.active-filters a.chip")
+
+    def chip_labels() -> list[str]:
+        return sorted(text.split("×")[0].strip() for text in chips.all_inner_texts())
+
+    assert chip_labels() == ["Behandlet af: Handicaprådet", "Behandlet af: Socialudvalget"]
+    both = page.locator("ol.case-lines > li.case-line h3 a").all_inner_texts()
+    assert len(both) == 2 and any(STOKHOLTBUEN_CASE in title for title in both), both
+    shot(page, "13-behandlet-af-baade")
+    chips.filter(has_text="Handicaprådet").click()
+    page.wait_for_url(re.compile(r"group=case"))
+    assert chip_labels() == ["Behandlet af: Socialudvalget"]
+    assert page.locator("ol.case-lines > li.case-line").count() > len(both)
+    page.locator(f"ol.case-lines h3 a[href='/sag/{STOKHOLTBUEN_CASE}']").click()
+    page.wait_for_url(f"**/sag/{STOKHOLTBUEN_CASE}")

@@ -22,10 +22,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from indexer.query import FIELD_ALIASES, MAX_QUERY_CHARS, without_spans
-from indexer.search import MAX_WINDOW, AppliedFilter, SearchRequest
+from indexer.search import MAX_TREATED_BY, MAX_WINDOW, TREATED_BY, AppliedFilter, SearchRequest
 from indexer.schema import FACET_KEYS
 
 SORTS = ("relevance", "date", "date_asc")
+GROUPS = ("case",)  # group=case: one line per case
+# Every filter the URL carries: the facets, and "behandlet af" (cases treated by all the given bodies).
+FILTER_KEYS = (*FACET_KEYS, TREATED_BY)
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 # The deepest page, whatever per_page is (a bound that does not depend on
@@ -60,6 +63,7 @@ class SearchState:
     per_page: int = DEFAULT_PER_PAGE
     date_from: str | None = None
     date_to: str | None = None
+    group: str | None = None  # "case": one line per case
 
     # --- derived ---------------------------------------------------------------
 
@@ -82,6 +86,7 @@ class SearchState:
             per_page=self.per_page,
             date_from=self.date_from,
             date_to=self.date_to,
+            group=self.group,
         )
         return replace(request, **overrides)
 
@@ -92,7 +97,7 @@ class SearchState:
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
-        for key in FACET_KEYS:
+        for key in FILTER_KEYS:
             pairs.extend((key, value) for value in self.filters.get(key, ()))
         if self.date_from:
             pairs.append(("fra", self.date_from))
@@ -100,6 +105,8 @@ class SearchState:
             pairs.append(("til", self.date_to))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
+        if self.group:
+            pairs.append(("group", self.group))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
         if self.page != 1:
@@ -115,6 +122,9 @@ class SearchState:
 
     def with_sort(self, sort: str) -> SearchState:
         return replace(self, sort=sort, page=1)
+
+    def with_group(self, group: str | None) -> SearchState:
+        return replace(self, group=group, page=1)
 
     def with_q(self, q: str) -> SearchState:
         return replace(self, q=q, page=1)
@@ -142,8 +152,9 @@ class SearchState:
         )
 
     def for_export(self) -> SearchState:
-        """Feeds and CSV files are lists of the newest matches, not a page."""
-        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE)
+        """Feeds and CSV files are lists of the newest matching items, not a
+        page, and not folded into cases (a row per item keeps every decision)."""
+        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE, group=None)
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -175,12 +186,14 @@ def parse_date(value: str | None, label: str) -> str | None:
 
 def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
-    for key in FACET_KEYS:
+    for key in FILTER_KEYS:
         # one name per filter in both languages: ?kommune= is ?municipality=, ?råd= is ?council=
         names = [key, *(alias for alias, target in FIELD_ALIASES.items() if target == key and alias != key)]
         given = [value for name in names for value in args.getlist(name)]  # limits count what was sent
         if len(given) > MAX_VALUES_PER_FACET:
             raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
+        if key == TREATED_BY and len(set(given)) > MAX_TREATED_BY:
+            raise BadParameter(f"Højst {MAX_TREATED_BY} organer i «behandlet af» ({key}).")
         if any(len(v) > MAX_VALUE_CHARS for v in given):
             raise BadParameter(f"En filterværdi ({key}) er for lang (højst {MAX_VALUE_CHARS} tegn).")
         values = [printable(v).strip() for v in given if v and printable(v).strip()]
@@ -218,6 +231,9 @@ def parse_search(args: MultiDict) -> SearchState:
     per_page = parse_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "Antal pr. side (per_page)")
     page = parse_int(args, "page", 1, 1, MAX_PAGE, "Sidetallet (page)")
     date_from, date_to = parse_dates(args)
+    group = (args.get("group") or "").strip() or None
+    if group is not None and group not in GROUPS:
+        raise BadParameter("Gruppering (group) skal være case (én linje pr. sag) eller udeladt.")
     return SearchState(
         q=q,
         filters=parse_filters(args),
@@ -226,6 +242,7 @@ def parse_search(args: MultiDict) -> SearchState:
         per_page=per_page,
         date_from=date_from,
         date_to=date_to,
+        group=group,
     )
 
 

@@ -13,8 +13,9 @@ from math import ceil
 
 from markupsafe import Markup
 
+from indexer.grouping import CaseLine
 from indexer.schema import FACETS
-from indexer.search import Hit, SearchResponse
+from indexer.search import TREATED_BY, Hit, SearchResponse
 from indexer.people import PersonOffer
 from indexer.serialize import case_url, item_url, meeting_url, person_url
 
@@ -68,6 +69,27 @@ class ResultRow:
 
 
 @dataclass
+class TreatmentStep:
+    """One body's treatment on a case line, linked when the item is in the archive."""
+
+    council: str
+    date: str
+    url: str | None
+    items: int = 1  # archived items of this body on this date (one meeting can take a case in several items)
+
+
+@dataclass
+class CaseRow:
+    """A line of the grouped view: a case, or an item without a case number."""
+
+    line: CaseLine
+    url: str  # the case page, or the item's page for an item without a case number
+    hit_url: str  # the best matching item
+    steps: list[TreatmentStep]
+    snippet: Markup
+
+
+@dataclass
 class ResultsView:
     rows: list[ResultRow]
     facets: list[FacetGroup]
@@ -85,6 +107,10 @@ class ResultsView:
     notes: list[str] = field(default_factory=list)
     case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
     person_links: list[PersonJump] = field(default_factory=list)  # "Gå til personen": the query is a person's name
+    jsonl_url: str = ""
+    grouped: bool = False  # one line per case (`lines`)
+    lines: list[CaseRow] = field(default_factory=list)
+    views: list[Link] = field(default_factory=list)  # "Alle punkter" | "Én linje pr. sag"
     original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
     feed_title: str = ""  # the Atom feed's title, "Rådsarkiv: søgning: tilsyn, Socialudvalget"
 
@@ -145,6 +171,25 @@ def result_row(hit: Hit) -> ResultRow:
     )
 
 
+def case_row(line: CaseLine) -> CaseRow:
+    """A case line with its links: the case page, the best item, each archived treatment."""
+    steps: list[TreatmentStep] = []
+    for t in line.treatments:
+        date = da_date(t.date) if t.date else "uden dato"
+        previous = steps[-1] if steps else None
+        if previous and t.item_id and previous.url and (previous.council, previous.date) == (t.council, date):
+            previous.items += 1  # "Socialudvalget, 6. maj 2025 (3 punkter)", not the same step three times
+            continue
+        steps.append(TreatmentStep(t.council, date, item_url(t.item_id) if t.item_id else None))
+    return CaseRow(
+        line=line,
+        url=case_url(line.case_number) if line.case_number else item_url(line.hit.id),
+        hit_url=item_url(line.hit.id),
+        steps=steps,
+        snippet=Markup(trim_snippet(line.hit.snippet or "")),
+    )
+
+
 def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
@@ -166,6 +211,9 @@ def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
             # one chip per filter as given: "lov:§ 85" selects § 85 in every law, one chip
             shown = facet_value_label(facet.key, given.values[0]) if len(given.values) == 1 else given.typed
             active.append(Link(f"{facet.label}: {shown}", state.without([given]).url(), True))
+    for given in (a for a in response.applied if a.key == TREATED_BY):
+        shown = given.values[0] if given.values else given.typed
+        active.append(Link(f"Behandlet af: {shown}", state.without([given]).url(), True))
     if response.date_from or response.date_to:
         span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
         bounds = [a for a in response.applied if a.key in ("from", "to")]
@@ -205,8 +253,15 @@ def page_links(state: SearchState, last_page: int) -> list[Link]:
 def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
     last_page = min(max(1, ceil(response.total / state.per_page)), state.max_page)
     export = state.for_export()
+    grouped = response.groups is not None
+    views = [Link("Alle punkter", state.with_group(None).url(), not grouped),
+             Link("Én linje pr. sag", state.with_group("case").url(), grouped)]
     return ResultsView(
-        rows=[result_row(hit) for hit in response.results],
+        rows=[] if grouped else [result_row(hit) for hit in response.results],
+        grouped=grouped,
+        lines=[case_row(line) for line in response.groups or []],
+        views=views,
+        jsonl_url=export.url("/soeg.jsonl"),
         facets=facet_groups(state, response),
         active=active_filters(state, response),
         sorts=[Link(SORT_LABELS[s], state.with_sort(s).url(), s == state.sort) for s in SORTS],
