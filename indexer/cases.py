@@ -14,7 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .search import Archive, same_council
+from .search import Archive
+from .store import same_council
 from .subjects import subject_groups
 
 RELATION_LABELS = {

@@ -89,7 +89,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .search import Archive, IndexMissing, SearchRequest
+    from .search import Archive, SearchRequest
+    from .snapshot import IndexMissing
 
     try:
         archive = Archive(Path(args.index))

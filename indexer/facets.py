@@ -103,13 +103,18 @@ class FacetTable:
                 single[docnum] = value_id(of(row)[0])
         return FacetColumn(False, values, ids, single=single)
 
-    def mask(self, docnums) -> np.ndarray:
-        """Boolean mask of the given docnums that are live items."""
+    def posting_mask(self, docnums) -> np.ndarray:
+        """Boolean docnum mask of the given docnums (a posting list's, say);
+        numbers past this generation's documents are ignored."""
         mask = np.zeros(self.size, dtype=bool)
         array = np.fromiter(docnums, dtype=np.int64) if not isinstance(docnums, np.ndarray) else docnums
         if array.size:
             mask[array[array < self.size]] = True
-        return mask & self.items
+        return mask
+
+    def mask(self, docnums) -> np.ndarray:
+        """Boolean mask of the given docnums that are live items."""
+        return self.posting_mask(docnums) & self.items
 
     def date_mask(self, date_from: str | None, date_to: str | None) -> np.ndarray:
         mask = self.items.copy()

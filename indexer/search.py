@@ -1,10 +1,12 @@
-"""Search over a built index: queries, facets, ranking, snippets, suggestions, records.
+"""Search over a built index: queries, facets, ranking, snippets, suggestions.
 
-`Archive` is opened once per process and shared by all threads. It works on
-a `Snapshot` of one index generation: one Whoosh searcher (guarded by a lock,
-as Whoosh readers share file handles), the facet table, the meeting list and
-a cache of posting lists as arrays. When a build commits a new generation the
-next request builds a new snapshot; requests under way finish on the old one.
+`Archive` is opened once per process and shared by all threads. It stands on
+two layers: `snapshot.IndexView` (the current `Snapshot` of one index
+generation, and query analysis with the index's schema) and
+`store.RecordStore` (records and browsing). This module is the search
+pipeline itself: parse (`query`), read the request against the snapshot
+(`_find`: case numbers, filters as given and resolved, dates), match, count
+facets, rank, page or group, snippet.
 
 A search runs in three vectorised steps over arrays from that snapshot:
 matching (posting lists combined as boolean masks), facet counting and
@@ -25,34 +27,30 @@ matching item, unbounded by the paging window.
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
-from .build import INDEX_NAME
 from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
-from .facets import FacetTable
 from .grouping import CaseLine, case_line, fold_groups
 from .query import Clause, ParsedQuery, parse_query
 from .people import PersonOffer, people_offers, people_table_of, person_values
 from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
-from .scoring import CACHE_BYTES, PostingsCache
+from .scoring import CACHE_BYTES
+from .snapshot import TREATED_BY, Snapshot, fresh_on_stale
+from .store import RecordStore, _by_date, fold, same_council
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
 SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partially
@@ -60,12 +58,10 @@ FACET_LIMIT = 12
 # Years are listed in full (newest first); other facets show their most frequent values.
 FACET_LIMITS = {key: (None if key == "year" else FACET_LIMIT) for key in FACET_KEYS}
 IDS_WEIGHT = 4.0
-REFRESH_CHECK_SECONDS = 0.5
 RESPONSE_CACHE_SIZE = 256
 # Field → weight: whole words in title and decision weigh most, compound parts least.
 MIN_PREFIX = 3  # "ti*" would be most of the archive
 MAX_PREFIX_TERMS = 200  # a prefix searches at most this many words (the most frequent)
-TREATED_BY = "treated_by"  # the filter "behandlet af både X og Y" (not a facet: it asks about the case)
 MAX_TREATED_BY = 10  # bodies one search may require
 EXPORT_BATCH = 200  # stored records read per lock hold when streaming an export
 FIELD_WEIGHTS = {
@@ -78,40 +74,8 @@ FIELD_WEIGHTS = {
 }
 
 
-class IndexMissing(RuntimeError):
-    """No index has been built at the given folder yet."""
-
-
 class SearchTimeout(RuntimeError):
     """A search ran past SEARCH_SECONDS."""
-
-
-def _fresh_on_stale(method):
-    """Retry once on the newest generation when the snapshot's files are gone.
-
-    A build's commit may merge segments and delete the files of the previous
-    generation; a request still on that generation's snapshot then meets a
-    missing file. The answer it wants is in the new generation."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except (OSError, EOFError, KeyError, ValueError, IndexError):
-            if self._snapshot is not None and self._snapshot.generation == self.ix.latest_generation():
-                raise  # not stale: a real error
-            with self._lock:
-                self._checked = 0.0
-            return method(self, *args, **kwargs)
-
-    return wrapper
-
-
-def fold(text: str) -> str:
-    """Case- and keyboard-insensitive key: "Handicapraadet" ≈ "Handicaprådet"."""
-    return (
-        text.casefold().replace("å", "aa").replace("æ", "ae").replace("ø", "oe").replace("é", "e").strip()
-    )
 
 
 # --- request / response -----------------------------------------------------------
@@ -198,96 +162,6 @@ class SearchResponse:
     lone_items: int | None = None  # group="case": lines that are items without a case number
 
 
-# --- one index generation -------------------------------------------------------------
-
-
-@dataclass
-class Snapshot:
-    generation: int
-    searcher: Any
-    lock: threading.RLock
-    table: FacetTable  # facet values, dates and live items by docnum
-    postings: PostingsCache
-    meetings: list[dict[str, Any]]  # meeting summaries, newest first
-    universes: dict[str, Counter] = field(default_factory=dict)
-    name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
-
-    def universe(self, key: str) -> Counter:
-        """Every value of a facet with its item count (computed on first use);
-        TREATED_BY: every body an item names as having treated its case."""
-        if key not in self.universes:
-            if key == TREATED_BY:
-                self.universes[key] = self.table.treated.counts(self.table.items)
-            else:
-                self.universes[key] = self.table.universe(key)
-        return self.universes[key]
-
-    def case_numbers(self) -> dict[str, str]:
-        """Spelling-free key (`extract.case_key`) → the case number as the archive writes it."""
-        if "#case_keys" not in self.universes:
-            keys: dict[str, str] = {}
-            for value, _ in self.universe("case").most_common():
-                key = case_key(value)
-                if key:
-                    keys.setdefault(key, value)
-            self.universes["#case_keys"] = keys  # type: ignore[assignment]
-        return self.universes["#case_keys"]  # type: ignore[return-value]
-
-
-def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
-    searcher = ix.searcher()
-    reader = searcher.reader()
-    rows, item_dates = {}, {}
-    # An index with no documents (an empty corpus) has no columns at all:
-    # Whoosh's empty reader raises NotImplementedError for column_reader.
-    treated: dict[int, tuple[str, ...]] = {}
-    if reader.doc_count_all():
-        facets = reader.column_reader("facets")
-        dates = reader.column_reader("date")
-        treated_column = reader.column_reader("treated_by") if reader.has_column("treated_by") else None
-        for docnum in searcher.document_numbers(doctype="item"):
-            rows[docnum] = facets[docnum]
-            value = dates[docnum]
-            item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
-            if treated_column is not None:
-                treated[docnum] = tuple(treated_column[docnum] or ())
-    meetings = []
-    name_words: set[str] = set()
-    for docnum in searcher.document_numbers(doctype="meeting"):
-        record = unpack(searcher.stored_fields(docnum)["record"])
-        name_words.update(word.casefold() for person in record.get("participants", []) for word in person["name"].split())
-        meetings.append(
-            {
-                "id": record["id"],
-                "municipality": record["municipality"],
-                "council": record["council"],
-                "date": record["date"],
-                "kind": record["kind"],
-                "title": record.get("title"),
-                "items": len(record["items"]),
-            }
-        )
-    meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
-    lock = threading.RLock()
-    table = FacetTable(reader.doc_count_all(), rows, item_dates)
-    return Snapshot(
-        generation=reader.generation(),
-        searcher=searcher,
-        lock=lock,
-        table=FacetTable(reader.doc_count_all(), rows, item_dates, treated),
-        postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
-        meetings=meetings,
-        name_words=frozenset(name_words | _facet_name_words(table)),
-    )
-
-
-def _facet_name_words(table: FacetTable) -> set[str]:
-    """Words of every name the items hold (absences, votes, names in the text:
-    the person facet), beside the rolls' — "Arslan" named only in an absence
-    note is a name too."""
-    return {word.casefold() for name in table.columns["person"].values for word in name.split()}
-
-
 @dataclass
 class Found:
     """A request read against one snapshot (Archive._find): what to match."""
@@ -310,52 +184,23 @@ class Found:
 # --- the archive -------------------------------------------------------------------
 
 
-class Archive:
-    """Read access to one index folder."""
+class Archive(RecordStore):
+    """Search over one index folder (records and browsing: `RecordStore`)."""
 
     def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None,
                  response_cache: int | None = None, postings_cache_bytes: int = CACHE_BYTES) -> None:
         """`response_cache` (entries, default RESPONSE_CACHE_SIZE; 0 = off) and
         `postings_cache_bytes` (per index generation) bound the caches."""
-        self.index_dir = Path(index_dir)
+        super().__init__(index_dir, postings_cache_bytes=postings_cache_bytes)
         self.kle = kle or KleTitles()  # KLE titles, so that `kle:retssikkerhed` finds 27.69
-        if not whoosh_index.exists_in(str(self.index_dir), indexname=INDEX_NAME):
-            raise IndexMissing(f"{self.index_dir}: no index here yet (run `python -m indexer build`)")
-        self.ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
-        self.schema = self.ix.schema
-        self._lock = threading.Lock()
-        self._snapshot: Snapshot | None = None
-        self._checked = 0.0
-        self._postings_bytes = postings_cache_bytes
-        self._analysis_cache: SizedLRU[tuple[str, ...]] = SizedLRU(50_000)
         self._cache: SizedLRU[SearchResponse] = SizedLRU(
             RESPONSE_CACHE_SIZE if response_cache is None else response_cache)
         self._prefix_cache: SizedLRU[list[tuple[str, tuple[str, ...]]]] = SizedLRU(1000)
 
-    def current(self) -> Snapshot:
-        """The snapshot of the newest committed generation (checked twice a second)."""
-        snapshot = self._snapshot
-        now = time.monotonic()
-        if snapshot is not None and now - self._checked < REFRESH_CHECK_SECONDS:
-            return snapshot
-        with self._lock:
-            self._checked = now
-            latest = self.ix.latest_generation()
-            if self._snapshot is None or self._snapshot.generation != latest:
-                self._snapshot = _load_snapshot(self.ix, self._postings_bytes)
-                self._cache.clear()
-            return self._snapshot
+    def generation_changed(self) -> None:
+        self._cache.clear()  # responses are keyed by generation too; this frees them at once
 
     # analysis -------------------------------------------------------------------
-
-    def tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
-        return self._analysis_cache.get_or_compute((fieldname, text), lambda: self._analyse(fieldname, text))
-
-    def _analyse(self, fieldname: str, text: str) -> tuple[str, ...]:
-        try:
-            return tuple(self.schema[fieldname].process_text(text, mode="query"))
-        except Exception:  # noqa: BLE001 - odd input must never break a search
-            return ()
 
     def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
         """(field, tokens) the clause looks for: every text field, whole words
@@ -482,7 +327,7 @@ class Archive:
 
     # search -------------------------------------------------------------------------
 
-    @_fresh_on_stale
+    @fresh_on_stale
     def search(self, request: SearchRequest) -> SearchResponse:
         """Answer one search; identical requests on the same index generation
         are served from a small LRU cache (popular searches repeat)."""
@@ -763,8 +608,7 @@ class Archive:
             field_mask = None
             for token in tokens:  # several tokens in one field: all of them (hyphenated words)
                 docs, _ = snapshot.postings.postings(fieldname, token)
-                token_mask = np.zeros(size, dtype=bool)
-                token_mask[docs[docs < size]] = True
+                token_mask = snapshot.table.posting_mask(docs)
                 field_mask = token_mask if field_mask is None else field_mask & token_mask
             mask |= field_mask
         return mask
@@ -892,88 +736,6 @@ class Archive:
 
     # records -----------------------------------------------------------------------------
 
-    def _record(self, doctype: str, record_id: str) -> dict[str, Any] | None:
-        snapshot = self.current()
-        with snapshot.lock:
-            docnum = snapshot.searcher.document_number(id=record_id)
-            if docnum is None:
-                return None
-            fields = snapshot.searcher.stored_fields(docnum)
-        return unpack(fields["record"]) if fields.get("doctype") == doctype else None
-
-    @_fresh_on_stale
-    def item(self, item_id: str) -> dict[str, Any] | None:
-        return self._record("item", item_id)
-
-    @_fresh_on_stale
-    def meeting(self, meeting_id: str) -> dict[str, Any] | None:
-        return self._record("meeting", meeting_id)
-
-    @_fresh_on_stale
-    def items_of_meeting(self, meeting_id: str) -> list[dict[str, Any]]:
-        snapshot = self.current()
-        with snapshot.lock:
-            found = [unpack(f["record"]) for f in snapshot.searcher.documents(meeting_id=meeting_id, doctype="item")]
-        return sorted(found, key=lambda r: (r["number"], r["id"]))
-
-    def meetings(self, municipality: str | None = None, council: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        rows = self.current().meetings
-        if municipality:
-            rows = [m for m in rows if m["municipality"] == municipality]
-        if council:
-            rows = [m for m in rows if m["council"] == council]
-        return rows[:limit] if limit else rows
-
-    def councils(self) -> dict[str, Counter]:
-        """municipality → council → number of meetings."""
-        result: dict[str, Counter] = {}
-        for meeting in self.current().meetings:
-            result.setdefault(meeting["municipality"], Counter())[meeting["council"] or "Notater"] += 1
-        return result
-
-    def facet_universe(self, key: str) -> Counter:
-        return self.current().universe(key)
-
-    @_fresh_on_stale
-    def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
-        """Items with one facet value, newest first."""
-        snapshot = self.current()
-        mask = snapshot.table.columns[key].matches([value], snapshot.table.size) & snapshot.table.items
-        docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
-        with snapshot.lock:
-            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
-
-    @_fresh_on_stale
-    def items_mentioning(self, text: str, limit: int = 200) -> list[dict[str, Any]]:
-        """Items whose identifiers (case numbers, §, years) include all of `text`'s."""
-        snapshot = self.current()
-        tokens = self.tokens("ids", text)
-        if not tokens:
-            return []
-        mask = snapshot.table.items.copy()
-        for token in tokens:
-            docs, _ = snapshot.postings.postings("ids", token)
-            token_mask = np.zeros(snapshot.table.size, dtype=bool)
-            token_mask[docs[docs < snapshot.table.size]] = True
-            mask &= token_mask
-        docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
-        with snapshot.lock:
-            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
-
-    @_fresh_on_stale
-    def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
-        """The archived item a reference such as "Socialudvalget den 7. maj 2024
-        punkt 4" points at, if that meeting is in the archive."""
-        if not date or number is None:
-            return None
-        for meeting in self.current().meetings:
-            if meeting["date"] == date and same_council(meeting["council"], council):
-                for item in self.items_of_meeting(meeting["id"]):
-                    if item["number"] == number:
-                        return item
-        return None
-
-
 _PARAGRAPH_REF = re.compile(r"§\s*(\d+\s?[a-zæøå]?)\s*$", re.I)
 
 
@@ -998,17 +760,6 @@ def _law_matches(value: str, known: Counter) -> list[str]:
         if hit:
             found.append(value_known)
     return sorted(found, key=lambda v: -known[v])
-
-
-def same_council(a: str | None, b: str | None) -> bool:
-    """Bodies are written in many ways ("Arbejdsmarked - Psykiatri og
-    Handicapudvalget" vs "Arbejdsmarkeds-, Psykiatri- og Handicapudvalget")."""
-    if not a or not b:
-        return False
-    if council_key(a) == council_key(b):  # "Byråd 2022-2025", "Byråd", "Byrådet"
-        return True
-    x, y = ("".join(ch for ch in fold(s) if ch.isalnum()) for s in (a, b))
-    return x == y or SequenceMatcher(None, x, y).ratio() >= 0.88
 
 
 SNIPPET_WINDOW = 800
@@ -1059,14 +810,6 @@ def _cache_key(generation: int, request: SearchRequest) -> tuple:
         request.sort, request.page, request.per_page, request.date_from, request.date_to, request.snippets,
         request.group,
     )
-
-
-def _by_date(table: FacetTable, passing: np.ndarray, newest_first: bool) -> list[int]:
-    docnums = np.flatnonzero(passing)
-    order = np.argsort(table.dates[docnums], kind="stable")
-    if newest_first:
-        order = order[::-1]
-    return docnums[order].tolist()
 
 
 def _terms_by_field(query: Query | None) -> dict[str, set[str]]:

@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 def warm_up(app) -> None:
     """Open the index and run one search before serving, so the first visitor
     does not wait for the lexicon, the facet table and the first postings."""
-    from indexer.search import IndexMissing, SearchRequest
+    from indexer.search import SearchRequest
+    from indexer.snapshot import IndexMissing
 
     from .archive_state import IndexUnavailable, get_archive
 

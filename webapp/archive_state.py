@@ -13,7 +13,8 @@ from flask import Flask, current_app
 from werkzeug.exceptions import ServiceUnavailable
 
 from indexer.kle import KleTitles
-from indexer.search import Archive, IndexMissing
+from indexer.search import Archive
+from indexer.snapshot import IndexMissing
 
 EXTENSION_KEY = "raadsarkiv"
 
