@@ -103,9 +103,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     ) if values}
     response = archive.search(SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page, per_page=args.per_page))
     if args.json:
-        from .serialize import response_to_json
+        from dataclasses import asdict
 
-        _print_json(response_to_json(response))
+        _print_json(asdict(response))  # the search's own data; page links are the web app's
         return 0
     print(f"{response.total} punkter ({response.seconds * 1000:.0f} ms)")
     for note in response.notes:

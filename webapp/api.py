@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import NotFound
 
-from indexer.serialize import case_url, item_url, meeting_url, response_to_json
+from .serialize import case_url, item_url, meeting_url, response_to_json
 
 from .archive_state import get_archive
 from .casework import ordered_timeline

@@ -28,7 +28,7 @@ from html import unescape
 from flask import Blueprint, Response, current_app, request
 
 from indexer.search import Hit, SearchResponse
-from indexer.serialize import case_url, item_url, meeting_url
+from .serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive
 from .labels import kind_label, sentence_case

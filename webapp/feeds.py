@@ -30,7 +30,7 @@ from werkzeug.exceptions import NotFound
 
 from indexer.cases import case_timeline
 from indexer.search import Hit
-from indexer.serialize import case_url, item_url
+from .serialize import case_url, item_url
 
 from .archive_state import get_archive
 from .exports import base_url

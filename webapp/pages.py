@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from indexer.ingest import shown_name
 from indexer.people import people_table
-from indexer.serialize import case_url, item_url, meeting_url
+from .serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
 from .casework import dossier_entries, ordered_timeline, other_treatments

@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound
 
 from indexer.people import POSITION_LABELS, STATUS_LABELS, Person, people_table
 from indexer.search import Hit, SearchRequest
-from indexer.serialize import item_url, meeting_url
+from .serialize import item_url, meeting_url
 
 from .archive_state import get_archive
 from .feeds import Feed, FeedEntry, atom_response, newest_first

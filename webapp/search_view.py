@@ -17,7 +17,7 @@ from indexer.grouping import CaseLine
 from indexer.schema import FACETS
 from indexer.search import TREATED_BY, Hit, SearchResponse
 from indexer.people import PersonOffer
-from indexer.serialize import case_url, item_url, meeting_url, person_url
+from .serialize import case_url, item_url, meeting_url, person_url
 
 from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label

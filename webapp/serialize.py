@@ -1,12 +1,18 @@
-"""The JSON shape of search results, shared by the web API and the CLI's --json."""
+"""URLs of the web app's pages and the JSON shape of search results.
+
+Built only here, in the web layer: the indexer returns data (records, hits,
+case lines) and never knows where a page lives. The API and the feeds use
+these builders; the CLI's `search --json` prints the indexer's own data
+(dataclasses as JSON), without page links.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
 
-from .grouping import CaseLine
-from .search import Hit, SearchResponse
+from indexer.grouping import CaseLine
+from indexer.search import Hit, SearchResponse
 
 
 def item_url(item_id: str) -> str:
