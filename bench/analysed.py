@@ -34,7 +34,7 @@ from pathlib import Path
 from indexer.analysis import WORD_PATTERN, analyze, analyze_parts, identifier_analyzer, normalise_word
 from indexer.ingest import Ingested, discover, try_parse
 from indexer.records import Item, Meeting
-from indexer.schema import facet_values
+from indexer.schema import ATTENDANCE_FIELD, facet_values, item_document
 
 TEXT_FIELDS = ("title", "decision", "body", "notes")
 FACET_FIELDS = ("municipality", "council", "year", "decision_kind", "kle")
@@ -77,16 +77,18 @@ def identifier_tokens(text: str) -> list[str]:
 
 def analyse_item(item: Item, meeting: Meeting, rowid: int) -> AnalysedItem:
     """One item as the peers index it (mirrors `indexer.schema.item_document`)."""
-    body = "" if item.closed else item.body_text()
-    decision = "" if item.closed else (item.decision or "")
-    notes = "" if item.closed else item.notes_text()
+    document = item_document(item, meeting)  # our own document: the peers index its texts
+    body, decision = document["body"], document["decision"]
+    notes = document["notes"]  # as we index them: with the roll's absences
+    # the roll's other names (our low-weight "people" field) are words, never phrases
+    attended = document[ATTENDANCE_FIELD]
     texts = (item.title, decision, body, notes)
     facets = facet_values(item, meeting)
     ids_source = "\n".join(filter(None, [item.case_number or "", *item.law_refs, body, decision, item.title, notes]))
     people = list(dict.fromkeys([*item.absent, *((item.votes.for_ + item.votes.against) if item.votes else [])]))
     return AnalysedItem(
         rowid=rowid, id=item.id, title_text=item.title, case_number=item.case_number, people=people,
-        title=stems(item.title), decision=stems(decision), body=stems(body), notes=stems(notes),
+        title=stems(item.title), decision=stems(decision), body=stems(body), notes=stems("\n".join(filter(None, [notes, attended]))),
         parts=" ".join(token for text in texts if text for token in analyze_parts(text)),
         words=" ".join(word for text in texts if text for word in normalised_words(text)),
         ids=" ".join(identifier_tokens(ids_source)),

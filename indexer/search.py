@@ -32,12 +32,11 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from html import escape
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
@@ -94,6 +93,56 @@ class SearchRequest:
     group: str | None = None  # "case": one line per case (SearchResponse.groups), paged and counted by case
 
 
+@dataclass(frozen=True)
+class Snippet:
+    """A hit's snippet as plain text, and where the query's words are in it.
+
+    The indexer says *what* matched; the web layer decides how it looks
+    (`<mark>` on the page and in the API, nothing in a CSV or a feed), so
+    no HTML is built here and parsed again by a regex downstream."""
+
+    text: str = ""
+    marks: tuple[tuple[int, int, int], ...] = ()  # (start, end, n): the n-th distinct word matched
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+
+class SpanFormatter(Formatter):
+    """Whoosh's highlighter, formatting to a `Snippet` instead of markup: the
+    fragments joined by " … ", each match recorded as a span. Words are
+    numbered in order of first appearance by their surface text, as Whoosh's
+    HtmlFormatter numbers its term classes."""
+
+    between = " … "
+
+    def format(self, fragments, replace: bool = False) -> Snippet:  # type: ignore[override]
+        parts: list[str] = []
+        marks: list[tuple[int, int, int]] = []
+        seen: dict[str, int] = {}
+        position = 0
+
+        def add(piece: str) -> None:
+            nonlocal position
+            parts.append(piece)
+            position += len(piece)
+
+        for number, fragment in enumerate(fragments):
+            if number:
+                add(self.between)
+            index, text = fragment.startchar, fragment.text
+            for token in sorted(fragment.matches, key=lambda t: (t.startchar, -(t.endchar - t.startchar))):
+                if token.startchar is None or token.startchar < index:
+                    continue
+                add(text[index:token.startchar])
+                word = text[token.startchar:token.endchar]
+                marks.append((position, position + len(word), seen.setdefault(word, len(seen))))
+                add(word)
+                index = token.endchar
+            add(text[index:fragment.endchar])
+        return Snippet("".join(parts), tuple(marks))
+
+
 @dataclass
 class Hit:
     id: str
@@ -106,7 +155,7 @@ class Hit:
     kind: str
     decision_kind: str | None
     meeting_id: str
-    snippet: str
+    snippet: Snippet
     score: float | None = None
     decision: str | None = None
 
@@ -684,13 +733,13 @@ class Archive(RecordStore):
 
     # snippets -----------------------------------------------------------------------
 
-    def snippet(self, record: dict[str, Any], terms: dict[str, set[str]]) -> str:
-        """An HTML snippet (text escaped, matches in <mark>) from the body, or
-        from the decision, or the start of the text when nothing matches."""
+    def snippet(self, record: dict[str, Any], terms: dict[str, set[str]]) -> Snippet:
+        """A snippet from the body where the query's words are, or from the
+        decision, or the start of the text when nothing matches."""
         body = "\n\n".join(s["text"] for s in record.get("sections", []))
         decision = record.get("decision") or ""
         if record.get("closed"):
-            return ""
+            return Snippet()
         for fieldname, text, mode in (
             ("body", body, "query"),
             ("decision", decision, "query"),
@@ -701,17 +750,16 @@ class Archive(RecordStore):
             if not wanted or not text:
                 continue
             text = _window(text, wanted)
-            formatter = HtmlFormatter(tagname="mark", between=" … ", classname="hit", termclass="t")
             fragmenter = ContextFragmenter(maxchars=220, surround=60)
             analyzer = self.schema[fieldname].analyzer
             try:
-                html = highlight(text, wanted, analyzer, fragmenter, formatter, top=2, mode=mode)
+                found = highlight(text, wanted, analyzer, fragmenter, SpanFormatter(), top=2, mode=mode)
             except Exception:  # noqa: BLE001 - a snippet is never worth a failed page
-                html = ""
-            if html:
-                return html
+                found = Snippet()
+            if found:
+                return found
         lead = body or decision
-        return escape(lead[:240] + ("…" if len(lead) > 240 else ""), quote=False)
+        return Snippet(lead[:240] + ("…" if len(lead) > 240 else ""))
 
     # suggestions -----------------------------------------------------------------------
 

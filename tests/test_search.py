@@ -115,9 +115,20 @@ def test_suggestion_from_index_vocabulary(archive):
     assert archive.search(SearchRequest(q="veterankoordinator")).suggestion is None
 
 
-def test_snippets_highlight_and_escape(archive):
+def test_snippets_say_where_the_words_are_and_the_web_layer_marks_them(archive):
+    """The indexer returns plain text with match spans; the web layer's
+    renderer escapes the text and puts the matches in <mark>."""
+    from indexer.search import Snippet
+    from webapp.serialize import snippet_html, snippet_text
+
     hit = archive.search(SearchRequest(q="Stokholtbuen")).results[0]
-    assert "<mark" in hit.snippet and "Stokholtbuen" in hit.snippet
+    assert "<" not in hit.snippet.text and hit.snippet.marks
+    assert {hit.snippet.text[start:end].lower() for start, end, _ in hit.snippet.marks} == {"stokholtbuen"}
+    html = snippet_html(hit.snippet)
+    assert '<mark class="hit t0">' in html and "Stokholtbuen" in html
+    hostile = Snippet("a <b>&c</b> tilsyn", ((12, 18, 0),))
+    assert snippet_html(hostile) == 'a &lt;b&gt;&amp;c&lt;/b&gt; <mark class="hit t0">tilsyn</mark>'
+    assert snippet_text(Snippet("to\n  linjer")) == "to linjer"
 
 
 def test_closed_item_only_title_is_indexed(archive):

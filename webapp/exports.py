@@ -21,14 +21,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable, Iterator
-from html import unescape
 
 from flask import Blueprint, Response, current_app, request
 
 from indexer.search import Hit, SearchResponse
-from .serialize import case_url, item_url, meeting_url
+from .serialize import case_url, item_url, meeting_url, snippet_text
 
 from .archive_state import get_archive
 from .labels import kind_label, sentence_case
@@ -41,7 +39,6 @@ CSV_COLUMNS = ("id", "dato", "kommune", "råd", "punkt", "titel", "sagsnummer", 
 CSV_DELIMITER = ";"
 CSV_ROWS_PER_CHUNK = 200  # rows written per piece of the streamed response
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_TAG = re.compile(r"<[^>]*>")
 
 
 def base_url() -> str:
@@ -59,11 +56,6 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def plain_snippet(snippet: str | None) -> str:
-    """The search snippet (escaped HTML with <mark>) as plain text on one line."""
-    return " ".join(unescape(_TAG.sub("", snippet or "")).split())
-
-
 def _export_hits(state: SearchState) -> Iterator[Hit]:
     """Every matching item, newest first, with snippets (Archive.export)."""
     return get_archive().export(state.to_request(snippets=True))
@@ -75,7 +67,7 @@ def _csv_row(hit: Hit, root: str) -> list[str]:
         for v in (
             hit.id, hit.date, hit.municipality, hit.council, hit.number, hit.title, hit.case_number,
             kind_label(hit.kind), hit.decision, sentence_case(hit.decision_kind), root + item_url(hit.id),
-            plain_snippet(hit.snippet),
+            snippet_text(hit.snippet),
         )
     ]
 
@@ -113,7 +105,7 @@ def jsonl_record(hit: Hit, root: str) -> dict[str, object]:
         "url": root + item_url(hit.id),
         "meeting_url": root + meeting_url(hit.meeting_id) if hit.meeting_id else None,
         "case_url": root + case_url(hit.case_number) if hit.case_number else None,
-        "snippet": plain_snippet(hit.snippet),
+        "snippet": snippet_text(hit.snippet),
     }
 
 

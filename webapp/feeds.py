@@ -19,9 +19,7 @@ document is ever markup in a reader.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from html import unescape
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -30,7 +28,7 @@ from werkzeug.exceptions import NotFound
 
 from indexer.cases import case_timeline
 from indexer.search import Hit
-from .serialize import case_url, item_url
+from .serialize import case_url, item_url, snippet_text
 
 from .archive_state import get_archive
 from .exports import base_url
@@ -41,7 +39,6 @@ from .params import SearchState, parse_search
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
 DECISION_CHARS = 600  # a feed summarises; the item page and the dossier show the decision whole
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -93,8 +90,8 @@ class Feed:
 
 
 def hit_entry(hit: Hit, decision: str | None = None) -> FeedEntry:
-    """A search hit as an entry; its snippet (HTML with <mark>) becomes plain text."""
-    snippet = " ".join(unescape(_TAG.sub("", hit.snippet or "")).split())
+    """A search hit as an entry; its snippet as plain text."""
+    snippet = snippet_text(hit.snippet)
     return FeedEntry(
         item_id=hit.id, title=hit.title, date=hit.date, municipality=hit.municipality, council=hit.council,
         number=hit.number, decision=decision, decision_kind=hit.decision_kind,

@@ -161,9 +161,12 @@ class SearchState:
 
 
 def parse_int(args: MultiDict, name: str, default: int, low: int, high: int, label: str) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
+    """The parameter as a number in [low, high]; absent → `default`. Present
+    but empty ("page=") is as broken a link as "page=x": said, not guessed."""
+    raw = args.get(name)
+    if raw is None:
         return default
+    raw = raw.strip()
     if not re.fullmatch(r"\d{1,7}", raw):
         raise BadParameter(f"{label} skal være et helt tal mellem {low} og {high}.")
     value = int(raw)

@@ -17,7 +17,7 @@ from indexer.grouping import CaseLine
 from indexer.schema import FACETS
 from indexer.search import TREATED_BY, Hit, SearchResponse
 from indexer.people import PersonOffer
-from .serialize import case_url, item_url, meeting_url, person_url
+from .serialize import case_url, item_url, meeting_url, person_url, snippet_html
 
 from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label
@@ -167,7 +167,7 @@ def result_row(hit: Hit) -> ResultRow:
         url=item_url(hit.id),
         meeting_url=meeting_url(hit.meeting_id),
         case_url=case_url(hit.case_number) if hit.case_number else None,
-        snippet=Markup(trim_snippet(hit.snippet or "")),
+        snippet=Markup(trim_snippet(snippet_html(hit.snippet))),
     )
 
 
@@ -186,7 +186,7 @@ def case_row(line: CaseLine) -> CaseRow:
         url=case_url(line.case_number) if line.case_number else item_url(line.hit.id),
         hit_url=item_url(line.hit.id),
         steps=steps,
-        snippet=Markup(trim_snippet(line.hit.snippet or "")),
+        snippet=Markup(trim_snippet(snippet_html(line.hit.snippet))),
     )
 
 

@@ -8,11 +8,12 @@ these builders; the CLI's `search --json` prints the indexer's own data
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from indexer.grouping import CaseLine
-from indexer.search import Hit, SearchResponse
+from indexer.search import Hit, SearchResponse, Snippet
 
 
 def item_url(item_id: str) -> str:
@@ -31,6 +32,25 @@ def person_url(person_id: str) -> str:
     return f"/person/{quote(person_id, safe='')}"
 
 
+def snippet_html(snippet: Snippet | None) -> str:
+    """The snippet as HTML: text escaped, each matched word in
+    <mark class="hit tN"> (N: the N-th distinct word, for the page's colours)."""
+    if not snippet:
+        return ""
+    out, last = [], 0
+    for start, end, number in snippet.marks:
+        out.append(escape(snippet.text[last:start], quote=False))
+        out.append(f'<mark class="hit t{number}">{escape(snippet.text[start:end], quote=False)}</mark>')
+        last = end
+    out.append(escape(snippet.text[last:], quote=False))
+    return "".join(out)
+
+
+def snippet_text(snippet: Snippet | None) -> str:
+    """The snippet as plain text on one line (CSV, JSON Lines, feeds)."""
+    return " ".join(snippet.text.split()) if snippet else ""
+
+
 def hit_to_json(hit: Hit) -> dict[str, Any]:
     return {
         "id": hit.id,
@@ -43,7 +63,7 @@ def hit_to_json(hit: Hit) -> dict[str, Any]:
         "kind": hit.kind,
         "decision_kind": hit.decision_kind,
         "url": item_url(hit.id),
-        "snippet": hit.snippet,
+        "snippet": snippet_html(hit.snippet),
     }
 
 
