@@ -768,18 +768,19 @@ class Archive(RecordStore):
         index's own vocabulary (unstemmed), or None when all words are known."""
         changed = False
         corrected = original
-        with snapshot.lock:
-            corrector = snapshot.searcher.corrector("spell")
-            for word in parsed.words:
-                if word.casefold() in snapshot.name_words:
-                    continue  # "Lolan Marianne Ottesen" is a person, not a typo for "marine"
-                tokens = self.tokens("spell", word)
-                if len(tokens) != 1 or len(tokens[0]) < 4 or snapshot.searcher.doc_frequency("spell", tokens[0]):
+        for word in parsed.words:
+            if word.casefold() in snapshot.name_words:
+                continue  # "Lolan Marianne Ottesen" is a person, not a typo for "marine"
+            tokens = self.tokens("spell", word)
+            if len(tokens) != 1 or len(tokens[0]) < 4:
+                continue
+            with snapshot.lock:
+                if snapshot.searcher.doc_frequency("spell", tokens[0]):
                     continue
-                options = corrector.suggest(tokens[0], limit=1, maxdist=2, prefix=1)
-                if options and options[0] != tokens[0]:
-                    corrected = corrected.replace(word, options[0], 1)
-                    changed = True
+            option = snapshot.vocabulary().closest(tokens[0], maxdist=2)
+            if option and option != tokens[0]:
+                corrected = corrected.replace(word, option, 1)
+                changed = True
         return corrected if changed else None
 
     # records -----------------------------------------------------------------------------

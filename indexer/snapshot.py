@@ -28,6 +28,7 @@ from .caching import SizedLRU
 from .extract import case_key
 from .facets import FacetTable
 from .schema import unpack
+from .spelling import Vocabulary
 from .scoring import CACHE_BYTES, PostingsCache
 
 REFRESH_CHECK_SECONDS = 0.5
@@ -80,6 +81,17 @@ class Snapshot:
             else:
                 self.universes[key] = self.table.universe(key)
         return self.universes[key]
+
+    def vocabulary(self) -> Vocabulary:
+        """The archive's own words for typo answers (`spelling`), read on first use."""
+        found = self.universes.get("#vocabulary")
+        if found is None:
+            with self.lock:
+                found = self.universes.get("#vocabulary")
+                if found is None:
+                    found = Vocabulary.of_field(self.searcher.reader(), "spell")
+                    self.universes["#vocabulary"] = found  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def case_numbers(self) -> dict[str, str]:
         """Spelling-free key (`extract.case_key`) → the case number as the archive writes it."""
