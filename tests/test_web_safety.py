@@ -259,9 +259,12 @@ def expected_status(params: dict) -> int | None:
     rules leave it open (e.g. non-ASCII digits)."""
 
     def number(name: str, low: int, high: int) -> int | None | str:
-        raw = (params.get(name) or "").strip()
+        raw = params.get(name)
+        if raw is None:
+            return None  # absent: the default
+        raw = raw.strip()
         if not raw:
-            return None
+            return "bad"  # "page=": as broken a link as "page=x" (and the OpenAPI type says integer)
         if re.fullmatch(r"[0-9]{1,7}", raw):
             return int(raw) if low <= int(raw) <= high else "bad"
         return None if re.fullmatch(r"\d{1,7}", raw) else "bad"
