@@ -178,19 +178,16 @@ def measure_queries(index_dir: Path | None, peer_paths: dict[str, Path], mix) ->
     FTS5); their own caches (page cache, tantivy's) stay as they are."""
     runners: dict[str, object] = {}
     if index_dir is not None:
-        import indexer.search as search_module
         from indexer.search import Archive, SearchRequest
 
-        search_module.RESPONSE_CACHE_SIZE = 0
-        archive = Archive(index_dir)
+        archive = Archive(index_dir, response_cache=0)
         postings = archive.current().postings
 
         def ours(q, council):
             return archive.search(SearchRequest(q=q, filters={"council": [council]} if council else {})).total
 
         def ours_cold(q, council):
-            postings._cache.clear()
-            postings.size = 0
+            postings.clear()
             return ours(q, council)
 
         runners["ours"], runners["ours_warm"] = ours_cold, ours

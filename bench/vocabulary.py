@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from indexer.institutions import GAZETTEER_FILE, load_gazetteer
+from indexer.readers import read_document
+
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 
 START = ""
@@ -616,7 +619,7 @@ def load_model(root: Path = CORPUS_DIR) -> CorpusModel:
     if not files:
         raise FileNotFoundError(f"no corpus text under {root}; the generator learns its wording from it")
     digest = hashlib.sha256()
-    gazetteers = {folder.name: _read_gazetteer(folder / "institutions.tsv") for folder in sorted(root.iterdir()) if folder.is_dir()}
+    gazetteers = {folder.name: _read_gazetteer(folder / GAZETTEER_FILE) for folder in sorted(root.iterdir()) if folder.is_dir()}
     institution_names = sorted(
         {alias for entries in gazetteers.values() for name, _, aliases in entries for alias in (name, *aliases)
          if alias.split()[0] not in _KIND_PREFIXES},
@@ -626,7 +629,7 @@ def load_model(root: Path = CORPUS_DIR) -> CorpusModel:
     collected = _Collected()
     counts: Counter[str] = Counter()
     for path in files:
-        text = path.read_text(encoding="utf-8")
+        text = read_document(path).text  # what the indexer reads, repaired as it repairs
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + text.encode() + b"\0")
         counts.update(words_of(text.translate(HOMOGLYPHS)))
         _collect(text, path, inst_pattern, collected)
@@ -658,16 +661,8 @@ _KIND_PREFIXES = frozenset({
 
 
 def _read_gazetteer(path: Path) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    if not path.is_file():
-        return ()
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = line.split("\t")
-        aliases = tuple(a.strip() for a in cells[2].split(";") if a.strip()) if len(cells) > 2 else ()
-        rows.append((cells[0].strip(), cells[1].strip() if len(cells) > 1 else "", aliases))
-    return tuple(rows)
+    """The gazetteer's rows as the indexer reads them (one file format, one reader)."""
+    return tuple(load_gazetteer(path).rows)
 
 
 @dataclass

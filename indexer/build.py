@@ -28,7 +28,9 @@ from whoosh.index import TOC, LockError
 from whoosh.multiproc import MpWriter, _run_subwriter
 from whoosh.util import random_name
 
-from .ingest import FileBudget, IngestError, Ingested, Refused, discover, display_path
+from .codec import InliningCodec
+from .ingest import Duplicates, FileBudget, IngestError, Ingested, Refused, discover, display_path
+from .people import roll_names
 from .report import Coverage
 from .schema import build_schema, item_document, meeting_document
 from .workers import ParsePool, die_with_parent
@@ -181,8 +183,6 @@ def build(
         for shown in plan.drop:
             _drop(writer, shown, plan.known, summary)
         progress = Progress(len(plan.changed))
-        changed = {shown for _, shown in plan.changed}
-        claimed = {mid: path for path, (_, mid) in plan.known.items() if path not in changed and path not in plan.gone}
         shown_of = dict(plan.changed)
         coverage = Coverage()
         with ParsePool(corpus, budget, parse_procs()) as pool:
@@ -194,7 +194,7 @@ def build(
                     coverage.add_failure()
                 else:
                     coverage.add(result.meeting)
-                _apply(writer, shown_of[path], result, plan.known, claimed, summary)
+                _apply(writer, shown_of[path], result, plan.known, plan.duplicates, summary)
         summary.coverage = coverage.to_dict()
         for gone in plan.gone:
             writer.delete_by_term("source_path", gone)
@@ -263,12 +263,13 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
     procs = parallel_procs() if procs is None else procs
     # compound=False: Whoosh reads a compound segment's parts through BytesIO
     # copies, so a server would hold the whole index in anonymous memory;
-    # separate files are read on demand (measured: 470 MB → see the README).
+    # separate files are read on demand (measured at 100k items: server peak 1.1 GB
+    # with compound segments, 307 MB without; bench/RESULTS.md).
     try:
         if procs > 1 and changed >= PARALLEL_MIN_FILES:
             return LinkedMpWriter(ix, procs=procs, multisegment=True, start_method="spawn",
-                                  limitmb=limitmb, timeout=lock_timeout, compound=False)
-        return ix.writer(limitmb=limitmb, timeout=lock_timeout, compound=False)
+                                  limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
+        return ix.writer(limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
     except LockError as error:
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
 
@@ -354,6 +355,7 @@ class LinkedMpWriter(MpWriter):
 class Plan:
     generation: int
     known: dict[str, tuple[str, str]]  # indexed source path → (sha256, meeting id)
+    duplicates: Duplicates = field(default_factory=Duplicates)
     changed: list[tuple[Path, str]] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)  # indexed files that became duplicates
     gone: list[str] = field(default_factory=list)  # indexed files no longer in the corpus
@@ -363,37 +365,44 @@ class Plan:
 
 def _plan(ix, paths: list[Path], corpus: Path) -> Plan:
     """Sort files into unchanged (same hash as indexed), duplicates (same bytes
-    as a file earlier in the walk), those to parse, and those gone."""
+    as a file earlier in the walk), those to parse, and those gone.
+
+    The hash here only decides what to skip without parsing; the hash stored
+    with a meeting is the reader's, of the bytes actually parsed, so a file
+    that changes between plan and parse is stored as what was indexed and
+    parsed again by the next build. Same-meeting duplicates are known only
+    after parsing (`_apply`), through the same `Duplicates`, seeded here with
+    the meetings of the files that are not parsed again."""
     plan = Plan(generation=ix.latest_generation(), known=indexed_sources(ix))
-    seen_hashes: dict[str, str] = {}
     present: set[str] = set()
     for path in paths:
         shown = display_path(path, corpus)
         present.add(shown)
         sha = None if isinstance(path, Refused) else file_sha256(path)
-        if sha is not None and sha in seen_hashes:
-            plan.skipped.append({"path": shown, "reason": f"duplicate of {seen_hashes[sha]} (same content)"})
+        if reason := plan.duplicates.of_content(sha, shown):
+            plan.skipped.append({"path": shown, "reason": reason})
             plan.drop.append(shown)
             continue
-        if sha is not None:
-            seen_hashes[sha] = shown
         if sha is not None and plan.known.get(shown, ("", ""))[0] == sha:
             plan.unchanged += 1
             continue
         plan.changed.append((path, shown))
     plan.gone = sorted(set(plan.known) - present)
+    changed = {shown for _, shown in plan.changed}
+    for path, (_, meeting_id) in plan.known.items():
+        if path in present and path not in changed and path not in plan.drop:
+            plan.duplicates.by_meeting.setdefault(meeting_id, path)
     return plan
 
 
 def _apply(writer, shown: str, result: Ingested | IngestError, known: dict[str, tuple[str, str]],
-           claimed: dict[str, str], summary: BuildSummary) -> None:
+           duplicates: Duplicates, summary: BuildSummary) -> None:
     if isinstance(result, IngestError):
         summary.skipped.append({"path": result.path, "reason": result.reason})
         _drop(writer, shown, known, summary)
         return
-    holder = claimed.setdefault(result.meeting.id, shown)
-    if holder != shown:  # the same meeting again (a re-encoded copy, a second export)
-        summary.skipped.append({"path": shown, "reason": f"same meeting as {holder} ({result.meeting.id})"})
+    if reason := duplicates.of_meeting(result.meeting.id, shown):  # a re-encoded copy, a second export
+        summary.skipped.append({"path": shown, "reason": reason})
         _drop(writer, shown, known, summary)
         return
     try:
@@ -422,7 +431,8 @@ def meeting_documents(ingested: Ingested) -> list[dict]:
     """The index documents of one meeting, all made before any is added, so a
     record that cannot be stored is skipped whole, never half-indexed."""
     meeting = ingested.meeting
-    return [meeting_document(meeting), *(item_document(item, meeting) for item in meeting.items)]
+    roll = roll_names(meeting.participants)
+    return [meeting_document(meeting), *(item_document(item, meeting, roll) for item in meeting.items)]
 
 
 def _count(ix, summary: BuildSummary) -> None:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .search import Archive, same_council
+from .subjects import subject_groups
 
 RELATION_LABELS = {
     "behandling": "Behandlet",
@@ -82,6 +83,7 @@ class CaseEntry:
     notes: list[str] = field(default_factory=list)
     referenced_by: list[str] = field(default_factory=list)
     role: str | None = None  # høring | indstilling | beslutning | orientering (treatment_role)
+    publication_url: str | None = None  # the item in the municipality's own publication (FirstAgenda)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -102,6 +104,7 @@ def _from_item(item: dict[str, Any], relation: str) -> CaseEntry:
         source=item.get("source"),
         in_archive=True,
         relation=relation,
+        publication_url=item.get("url"),
     )
 
 
@@ -140,6 +143,8 @@ def case_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
         "title": items[0]["title"] if items else None,  # the newest treatment's title
         "municipalities": sorted({e.municipality for e in entries if e.municipality}),
         "treatments": [e.to_dict() for e in entries],
+        # one case number, clearly different subjects? (indexer.subjects: the measure and its figures)
+        "subjects": subject_groups(items, ignore={item.get("municipality") or "" for item in items} - {""}).to_dict(),
     }
 
 

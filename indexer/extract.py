@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .danish.identifiers import (  # noqa: F401 - the parser reads case numbers as extract.*; declared once there
+    CASE_LABEL, KLE_CASE, OTHER_CASE, TYPED_CASE, case_key, find_case_number, kle_of,
+)
 from .records import Participant, PathStep, Treatment, Votes
 
 MONTHS = {
@@ -32,17 +35,6 @@ NUMERIC_DATE = re.compile(
 )
 ANY_DATE = re.compile(f"(?:{TEXT_DATE.pattern})|(?:{NUMERIC_DATE.pattern})", re.IGNORECASE)
 TIME = re.compile(r"\bkl\.?\s*(?P<h>\d{1,2})[.:](?P<m>\d\d)\b", re.I)
-
-# KLE journal numbers: 27.69.48-P35-1-21 (subject . . - facet - serial - year)
-KLE_CASE = re.compile(r"\b(\d{2}\.\d{2}\.\d{2})-[A-ZÆØÅ]\d{2}-\d+-\d{2}\b")
-# Other case-number styles: EMN-2025-008308, 2011-29298, 12/27845, 24/1234
-OTHER_CASE = re.compile(
-    r"\b(?:[A-ZÆØÅ]{2,5}-\d{4}-\d{3,}|(?:19|20)\d\d-\d{3,}|\d{2}/\d{3,})\b"
-)
-CASE_LABEL = re.compile(
-    r"^(?:Sagsnr|Sags\s*nr|Sagsid|Sag nr|J\.\s*nr|Journalnr|Sagsnummer)\.?\s*[:.]?\s*(?P<value>\S.*)$",
-    re.IGNORECASE,
-)
 
 COUNCIL_WORD = re.compile(
     r"\b(?:[A-ZÆØÅ][\wæøåÆØÅ]*(?:-,?\s(?:[A-ZÆØÅ][\wæøå]*-,?\s)*og\s[A-ZÆØÅa-zæøå][\wæøå]*)?"
@@ -138,48 +130,6 @@ def council_key(name: str | None) -> str:
     key = re.sub(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\b", " ", key)
     key = _DEFINITE.sub(r"\1", key)
     return re.sub(r"[^a-zæøå0-9]+", "", key)
-
-
-def find_case_number(text: str) -> str | None:
-    """A case number as the municipality writes it, KLE style preferred."""
-    label = CASE_LABEL.match(text.strip())
-    if label:
-        value = label["value"].strip().rstrip(".")
-        found = KLE_CASE.search(value) or OTHER_CASE.search(value)
-        return found.group(0) if found else value.split()[0]
-    found = KLE_CASE.search(text) or OTHER_CASE.search(text)
-    return found.group(0) if found else None
-
-
-_KEY_GROUPS = re.compile(r"[0-9a-zæøå]+", re.I)
-
-
-def case_key(text: str | None) -> str | None:
-    """One key for every way a case number is typed: "EMN-2025-009242",
-    "EMN 2025 009242", "emn-2025-9242" and "2025-009242" are all "2025-9242";
-    "27.69.48-P35-1-21" is "27-69-48-p35-1-21". A letter prefix before the
-    first number goes, leading zeros of each group go, case is ignored.
-    None when the text has no number groups a case number could be."""
-    groups = [g.lower() for g in _KEY_GROUPS.findall(text or "")]
-    if groups and groups[0].isalpha() and len(groups[0]) <= 6:
-        groups = groups[1:]
-    if len(groups) < 2 or not groups[0][0].isdigit() or not all(any(c.isdigit() for c in g) for g in groups):
-        return None
-    return "-".join(re.sub(r"^0+(?=\d)", "", g) for g in groups)
-
-
-# A case number as people type it into a search box: groups split by spaces,
-# dashes, dots or slashes, maybe after a letter code ("EMN 2025 009242").
-TYPED_CASE = re.compile(
-    r"(?<![\w§])(?:[A-Za-zÆØÅæøå]{2,6}[\s\-–./]+)?\d{1,6}[A-Za-z]?(?:[\s\-–./]+[A-Za-z]?\d{1,8}[A-Za-z]?){1,5}(?![\w])"
-)
-
-
-def kle_of(case_number: str | None) -> str | None:
-    if not case_number:
-        return None
-    match = KLE_CASE.fullmatch(case_number)
-    return match.group(1) if match else None
 
 
 def split_top_level(text: str, sep: str = ",") -> list[str]:

@@ -64,12 +64,16 @@ class FacetTable:
     """All facets of one index generation, plus which docnums are live items
     and their dates (for date-range filters)."""
 
-    def __init__(self, size: int, rows: dict[int, tuple], dates: dict[int, str]) -> None:
+    def __init__(self, size: int, rows: dict[int, tuple], dates: dict[int, str],
+                 treated: dict[int, tuple[str, ...]] | None = None) -> None:
         self.size = size
         self.items = np.zeros(size, dtype=bool)
         self.items[list(rows)] = True
         self.dates = np.array([dates.get(d, "") for d in range(size)], dtype="U10")
         self.columns = {facet.key: self._column(index, facet.multi, rows) for index, facet in enumerate(FACETS)}
+        # The bodies each item knows to have treated its case (schema.treated_by):
+        # not a facet (its filter is per case, see treated_by_all), but stored alike.
+        self.treated = self._column(0, True, {d: (values,) for d, values in (treated or {}).items()})
 
     def _column(self, index: int, multi: bool, rows: dict[int, tuple]) -> FacetColumn:
         values: list[str] = []
@@ -82,18 +86,21 @@ class FacetTable:
                 values.append(value)
             return found
 
+        def of(row: tuple) -> tuple[str, ...]:
+            return row[index] if index < len(row) else ()  # an index from before this facet existed
+
         if multi:
             owners, entries = [], []
             for docnum, row in rows.items():
-                for value in row[index]:
+                for value in of(row):
                     owners.append(docnum)
                     entries.append(value_id(value))
             return FacetColumn(True, values, ids, owners=np.array(owners, dtype=np.int64),
                                entries=np.array(entries, dtype=np.int64))
         single = np.full(self.size, MISSING, dtype=np.int64)
         for docnum, row in rows.items():
-            if row[index]:
-                single[docnum] = value_id(row[index][0])
+            if of(row):
+                single[docnum] = value_id(of(row)[0])
         return FacetColumn(False, values, ids, single=single)
 
     def mask(self, docnums) -> np.ndarray:
@@ -110,6 +117,25 @@ class FacetTable:
             mask &= self.dates >= date_from
         if date_to:
             mask &= self.dates <= date_to
+        return mask
+
+    def case_groups(self) -> np.ndarray:
+        """docnum → group key: the case-number value id, or for an item without
+        a case number a key of its own (-1 - docnum), so it stays a line by itself."""
+        case = self.columns["case"].single
+        return np.where(case >= 0, case, -1 - np.arange(self.size, dtype=np.int64))
+
+    def treated_by_all(self, bodies: list[list[str]]) -> np.ndarray:
+        """Items whose case was treated by every body: `bodies` holds, per body
+        asked for, the `treated` values that name it. An item qualifies when
+        some item of its case (itself included) names each body, as its own
+        council or as an earlier treatment; an item without a case number
+        qualifies on what it names itself."""
+        groups = self.case_groups()
+        mask = self.items.copy()
+        for names in bodies:
+            naming = self.treated.matches(names, self.size) & self.items
+            mask &= np.isin(groups, np.unique(groups[naming]))
         return mask
 
     def universe(self, key: str) -> Counter:

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .institutions import GAZETTEER_FILE, gazetteer_for
@@ -84,6 +84,39 @@ class Ingested:
     path: str
     sha256: str
     meeting: Meeting
+
+
+@dataclass
+class Duplicates:
+    """The one duplicate policy of an ingest and of a build (and so of the
+    benchmark's peers, which index what `ingest` yields).
+
+    A file is a duplicate when its bytes equal an earlier file's, or when its
+    meeting (same municipality, council, date and kind, hence the same meeting
+    id) is already held by an earlier file — a re-encoded copy, a second export
+    of the same minutes. The first file in walk order keeps the meeting; a
+    build seeds `by_meeting` with the meetings of files it does not re-parse,
+    so an unchanged indexed file keeps its meeting against a new copy.
+    """
+
+    by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first path
+    by_meeting: dict[str, str] = field(default_factory=dict)  # meeting id → first path
+
+    def of_content(self, sha256: str | None, shown: str) -> str | None:
+        """Why `shown` is a duplicate by content, or None (unknown hash: never)."""
+        if sha256 is None:
+            return None
+        first = self.by_content.setdefault(sha256, shown)
+        return None if first == shown else f"duplicate of {first} (same content)"
+
+    def of_meeting(self, meeting_id: str, shown: str) -> str | None:
+        """Why `shown` is a duplicate by meeting, or None."""
+        first = self.by_meeting.setdefault(meeting_id, shown)
+        return None if first == shown else f"same meeting as {first} ({meeting_id})"
+
+    def of(self, ingested: Ingested) -> str | None:
+        """Either reason for a parsed file."""
+        return self.of_content(ingested.sha256, ingested.path) or self.of_meeting(ingested.meeting.id, ingested.path)
 
 
 # --- names -------------------------------------------------------------------------------
@@ -298,14 +331,13 @@ def try_parse(path: Path, corpus: Path | None = None, budget: FileBudget | None 
 
 
 def ingest(corpus: Path, paths: list[Path] | None = None) -> Iterator[Ingested | IngestError]:
-    """Parse every file (or the given ones); a second copy of the same bytes
-    is reported as a duplicate, never indexed twice."""
-    seen: dict[str, str] = {}
+    """Parse every file (or the given ones); a second copy of the same bytes or
+    of the same meeting is reported as a duplicate (`Duplicates`), never
+    yielded twice."""
+    duplicates = Duplicates()
     for path in paths if paths is not None else discover(corpus):
         result = try_parse(path, corpus)
-        if isinstance(result, Ingested):
-            first = seen.setdefault(result.sha256, result.path)
-            if first != result.path:
-                yield IngestError(result.path, f"duplicate of {first} (same content)")
-                continue
+        if isinstance(result, Ingested) and (reason := duplicates.of(result)):
+            yield IngestError(result.path, reason)
+            continue
         yield result

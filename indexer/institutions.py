@@ -35,8 +35,10 @@ class Gazetteer:
     kinds: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # lowercased surface form → canonical
     pattern: re.Pattern[str] | None = None
+    rows: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)  # (name, kind, aliases) as written
 
     def add(self, name: str, kind: str = "", aliases: list[str] | None = None) -> None:
+        self.rows.append((name, kind, tuple(a for a in aliases or () if a)))
         self.kinds[name] = kind
         for surface in [name, *(aliases or [])]:
             if surface:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from . import extract
 from .institutions import Gazetteer, find_institutions
@@ -31,6 +32,7 @@ class Line:
     text: str
     block_start: bool  # preceded by a blank line (or the start of the text)
     heading: bool = False  # the source itself marks it as a heading (an HTML <h3>)
+    page: int | None = None  # the source page it is on (1 = first), for sources with pages
 
 
 # Page furniture that web pages of minutes carry as text: cookie notices,
@@ -60,6 +62,16 @@ def to_lines(text: str) -> list[Line]:
         for index, part in enumerate(_unglue(stripped)):
             lines.append(Line(part, blank or index > 0))
         blank = False
+    return lines
+
+
+def paged_lines(pages: Sequence[str]) -> list[Line]:
+    """Lines of a paged source (a PDF), each knowing its page (1 = first)."""
+    lines: list[Line] = []
+    for number, page in enumerate(pages, start=1):
+        for line in to_lines(page):
+            line.page = number
+            lines.append(line)
     return lines
 
 
@@ -227,6 +239,7 @@ class RawItem:
     number: int
     title: str
     lines: list[Line] = field(default_factory=list)
+    page: int | None = None  # the source page its heading is on
 
 
 @dataclass
@@ -254,13 +267,15 @@ def parse_text(
     source: Source | None = None,
     gazetteer: Gazetteer | None = None,
     stem: str | None = None,
+    pages: Sequence[str] = (),
 ) -> Meeting:
     """Parse one document's repaired text into a Meeting.
 
     `stem` (the file name without suffix) names documents that have no council,
-    such as notes.
+    such as notes. `pages`, for a paged source, is the same text page by page
+    (`text` is their join): each item then records the page its heading is on.
     """
-    lines = to_lines(text)
+    lines = paged_lines(pages) if pages else to_lines(text)
     if not lines:
         raise ParseError("document has no text")
     gazetteer = gazetteer or Gazetteer()
@@ -319,7 +334,8 @@ def parse_source(
     """Parse what a reader handed over: the structure a source declares
     (FirstAgenda's JSON) where it declares one, the text's own otherwise."""
     if source_text.declared is None:
-        return parse_text(source_text.text, municipality=municipality, source=source, gazetteer=gazetteer, stem=stem)
+        return parse_text(source_text.text, municipality=municipality, source=source, gazetteer=gazetteer, stem=stem,
+                          pages=source_text.pages)
     return parse_declared(source_text.declared, municipality=municipality, source=source, gazetteer=gazetteer, stem=stem)
 
 
@@ -644,7 +660,7 @@ def _split_items(lines: list[Line], toc: list[tuple[int | None, str]]) -> list[R
         found = match_item(line.text) if item_style(line.text) == style else None
         if (found and _item_has_body(lines, index) and _listed(found, toc, line)
                 and _plausible_next(items, found[0], line, any(n is not None for n, _ in toc))):
-            items.append(RawItem(number=found[0], title=found[1]))
+            items.append(RawItem(number=found[0], title=found[1], page=line.page))
         elif items:
             items[-1].lines.append(line)
     return items
@@ -666,7 +682,7 @@ def _note_as_item(lines: list[Line], header: Header) -> RawItem:
     body = [line for line in body if not re.match(r"^(?:Tlf|Fax|E-?mail|Kontakt|Direkte)[\w. ]*:", line.text, re.I)]
     title = body[0].text if body else "Notat"
     header.title = title
-    return RawItem(number=1, title=title, lines=body[1:])
+    return RawItem(number=1, title=title, lines=body[1:], page=body[0].page if body else None)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -753,10 +769,11 @@ def _build_item(
 ) -> Item:
     title, titled_case = _case_in_title(raw.title)
     closed_match = CLOSED_PREFIX.match(title)
-    raw = RawItem(number=raw.number, title=title, lines=raw.lines)
+    raw = RawItem(number=raw.number, title=title, lines=raw.lines, page=raw.page)
     item = Item(
         id=f"{meeting.id}-{raw.number}",
         number=raw.number,
+        page=raw.page,
         title=(closed_match["title"] if closed_match else raw.title).strip() or raw.title,
         closed=bool(closed_match),
         url=stated.url if stated else None,

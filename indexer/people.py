@@ -26,14 +26,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .extract import council_key
 from .parser import slugify
-from .schema import unpack
 
 PARTY_CODE = re.compile(r"^(?:[A-ZÆØÅ]{1,3}(?:-\d{1,2})?|Løsgænger)$")
 PARTY_VOTE = re.compile(r"^\(?(?P<code>[A-ZÆØÅ]{1,3}(?:-\d{1,2})?)\)?(?=$|[\s.,;:])")
@@ -150,6 +149,64 @@ def variant_kind(a: str, b: str) -> str | None:
     if len(a.split()) == len(b.split()) and one_edit_apart(x, y):
         return "stavefejl"
     return None
+
+
+# --- the names of one item, at index time -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemPeople:
+    """Who an item names, as the index stores it (`schema.item_document`).
+
+    `named`: the people the item is *about* as far as people go — noted absent
+    (on the item, or on the meeting's roll), voting by name (or by a surname
+    the roll resolves), or named in the item's own text (a roll name found in
+    the title, body, decision or notes). These make the person facet; the
+    text they come from is searched at full weight. `present`: the rest of
+    the roll, who merely took part; searched at a low weight (see
+    schema.ATTENDANCE_WEIGHT).
+
+    Limit: a person the text names who is not on this meeting's roll (an
+    Økonomiudvalg item naming a Byråd member) is found by a search for the
+    name, but is not in the facet: the index is built a meeting at a time and
+    knows only this meeting's roll, and telling a name from a capitalised
+    phrase without it would put "Grønt Råd" among the people."""
+
+    named: tuple[str, ...]
+    present: tuple[str, ...]
+    roll_absent: tuple[str, ...]
+
+
+def roll_names(participants: Iterable[Any]) -> list[tuple[str, bool]]:
+    """(name as written, absent) for each person on a meeting's roll, notes and party letters stripped."""
+    found: dict[str, bool] = {}
+    for participant in participants:
+        for written in split_names(participant.name):
+            found[written.name] = found.get(written.name, False) or participant.absent
+    return list(found.items())
+
+
+def item_people(absent: Iterable[str], votes: Iterable[str], text: str, roll: list[tuple[str, bool]]) -> ItemPeople:
+    """The names of one item: `absent` and `votes` as the record lists them,
+    `text` the item's searchable text, `roll` the meeting's (`roll_names`)."""
+    named: dict[str, None] = {}
+    for entry in absent:
+        named.update((w.name, None) for w in split_names(entry))
+    roll_absent = tuple(name for name, away in roll if away)
+    named.update(dict.fromkeys(roll_absent))
+    for entry in votes:
+        names = split_names(entry)
+        named.update((w.name, None) for w in names)
+        surname = None if names else surname_of_vote(entry)
+        if surname:
+            matches = [name for name, _ in roll if name.split()[-1] == surname[0]]
+            if len(matches) == 1:  # "Olsen (A)": the roll says who
+                named[matches[0]] = None
+    if roll and text:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n, _ in sorted(roll, key=lambda r: -len(r[0]))) + r")(?!\w)")
+        named.update(dict.fromkeys(pattern.findall(text)))
+    present = tuple(name for name, away in roll if not away and name not in named)
+    return ItemPeople(tuple(named), present, roll_absent)
 
 
 # --- the people table -------------------------------------------------------------------
@@ -534,14 +591,20 @@ CACHE_KEY = "#people"
 
 
 def people_table(archive) -> PeopleTable:
-    """The people table of the archive's current generation, built on first use.
+    """The people table of the archive's current generation, built on first use."""
+    return people_table_of(archive.current())
+
+
+def people_table_of(snapshot) -> PeopleTable:
+    """The people table of one index generation (a search `Snapshot`), built on first use.
 
     Cached on the snapshot (like its facet universes), so a new build's
     generation gets a new table and requests on the old one keep theirs."""
-    snapshot = archive.current()
     table = snapshot.universes.get(CACHE_KEY)
     if table is not None:
         return table  # type: ignore[return-value]
+    from .schema import unpack  # the schema imports this module's name reading
+
     with _build_lock:
         table = snapshot.universes.get(CACHE_KEY)
         if table is None:
@@ -551,3 +614,91 @@ def people_table(archive) -> PeopleTable:
             table = assemble(meetings, items)
             snapshot.universes[CACHE_KEY] = table  # type: ignore[assignment]
     return table  # type: ignore[return-value]
+
+
+# --- a query that is a name ------------------------------------------------------------------
+
+MAX_OFFERS = 3
+
+
+@dataclass(frozen=True)
+class PersonOffer:
+    """"Gå til personen: Tina Rottbøll (Byråd)": a person the query names."""
+
+    id: str
+    name: str
+    municipality: str
+    councils: tuple[str, ...]  # the bodies they sat in, most meetings first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "municipality": self.municipality, "councils": list(self.councils)}
+
+
+def _folded_words(text: str, fold) -> tuple[str, ...]:
+    return tuple(fold(word) for word in text.replace('"', " ").split())
+
+
+def names_match(typed: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """Typed words name this spelling: the whole name, or the name without its
+    middle names ("Mehmet Dogru" for "Mehmet Zeki Dogru")."""
+    if typed == name:
+        return True
+    if len(typed) < 2 or len(typed) >= len(name) or typed[0] != name[0] or typed[-1] != name[-1]:
+        return False
+    rest = iter(name[1:-1])
+    return all(word in rest for word in typed[1:-1])
+
+
+def _name_index(table: PeopleTable, fold) -> tuple[dict[tuple[str, ...], set[str]], dict[str, set[str]]]:
+    """(folded spelling words → person ids, folded later name → person ids), built once per table."""
+    cached = getattr(table, "_name_index", None)
+    if cached is None:
+        spellings: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        surnames: dict[str, set[str]] = defaultdict(set)
+        for person in table.people.values():
+            for spelling in person.spellings:
+                words = _folded_words(spelling.name, fold)
+                spellings[words].add(person.id)
+                for word in words[1:]:  # "Klintskov", "Jerkel": any name but the first
+                    surnames[word].add(person.id)
+        cached = (dict(spellings), dict(surnames))
+        table._name_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def people_offers(table: PeopleTable, words: list[str], fold, municipalities: Iterable[str] = ()) -> list[PersonOffer]:
+    """The people a query names: a spelling's whole name, the name without its
+    middle names, or one later name (a middle or last name) that only one
+    person in the archive has (a shared one offers no one: "Jerkel" is two
+    members of Greve's Byråd). Restricted to
+    the municipalities filtered on, if any; at most MAX_OFFERS, most meetings first."""
+    typed = tuple(fold(w) for w in words)
+    spellings, surnames = _name_index(table, fold)
+    found = set(spellings.get(typed, ()))
+    if not found and len(typed) >= 2:
+        found = {pid for name, ids in spellings.items() if names_match(typed, name) for pid in ids}
+    if not found and len(typed) == 1 and len(surnames.get(typed[0], ())) == 1:
+        found = set(surnames[typed[0]])
+    towns = {fold(t) for t in municipalities}
+    people = [table.people[pid] for pid in found if not towns or fold(table.people[pid].municipality) in towns]
+    people.sort(key=lambda p: (-len(p.meetings), p.name))
+    return [
+        PersonOffer(p.id, p.name, p.municipality,
+                    tuple(b.council for b in sorted(p.bodies, key=lambda b: (-b.meetings, b.council)) if b.meetings))
+        for p in people[:MAX_OFFERS]
+    ]
+
+
+def person_values(typed: str, known: Iterable[str], fold) -> list[str]:
+    """The person facet values a `person:` filter means: the name as written,
+    any name containing every typed word ("rottbøll" → "Tina Rottbøll"), and
+    a spelling without or with middle names ("Mehmet Dogru" ↔ "Mehmet Zeki Dogru")."""
+    wanted = _folded_words(typed, fold)
+    if not wanted:
+        return []
+    found = []
+    for value in known:
+        words = _folded_words(value, fold)
+        if value == typed or all(w in words for w in wanted) or names_match(words, wanted) or names_match(wanted, words):
+            found.append(value)
+    return sorted(found, key=lambda v: (_folded_words(v, fold) != wanted, v))

@@ -1,8 +1,10 @@
 """The record: one parsed document (a meeting or a note) and its agenda items.
 
 These dataclasses are the contract between the ingester and everything after
-it (index, web app, API, tests). Field names follow the JSON contract in the
-README; `to_dict` produces exactly that JSON shape.
+it (index, web app, API, tests). `to_dict` gives the JSON that
+`python -m indexer parse FILE` prints and the API serves; its field names are
+these attributes' names, and the API's OpenAPI document (webapp/openapi.py)
+describes them for clients.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ class Item:
     law_refs: list[str] = field(default_factory=list)
     closed: bool = False
     url: str | None = None  # the item in the original publication, where the source gives one
+    page: int | None = None  # the source page the item's heading is on (1 = first), for paged sources (PDF)
 
     def body_text(self) -> str:
         """All section text, for full-text indexing and mention scanning."""
@@ -142,6 +145,7 @@ class Item:
             "law_refs": list(self.law_refs),
             "closed": self.closed,
             "url": self.url,
+            "page": self.page,
         }
 
 

@@ -5,10 +5,11 @@ carrying the meeting header. Every piece of a record the pages need is kept in
 a compressed stored field, so the index directory alone serves the web app and
 Whoosh's atomic commit keeps records and postings consistent.
 
-Facets are declared once here (`FACETS`). Each has an exact-match filter field
-and a share of the `facets` column: one pickled tuple per document that the
-search layer loads into memory once per index generation, so counting facets
-never touches stored fields.
+Facets are declared once here (`FACETS`). Each has a share of the `facets`
+column: one pickled tuple per document that the search layer loads into
+memory once per index generation (indexer.facets), so counting and filtering
+facets never touch stored fields or postings. (Per-facet exact-match fields
+were indexed too until nothing read them: filters are masks over the column.)
 """
 
 from __future__ import annotations
@@ -19,17 +20,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from whoosh import columns
-from whoosh.fields import COLUMN, ID, IDLIST, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from .analysis import identifier_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
+from .analysis import identifier_analyzer, lemma_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
+from .people import item_people, roll_names
 from .records import Item, Meeting
-
-LINE_LIST = r"[^\n]+"  # multi-valued filter fields hold one value per line
-
 
 @dataclass(frozen=True)
 class Facet:
-    key: str  # API name, also the filter field suffix
+    key: str  # API and URL name
     label: str  # Danish UI label
     multi: bool = False
 
@@ -44,6 +43,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("case", "Sagsnummer"),
     Facet("institution", "Institution", multi=True),
     Facet("law", "Lovhenvisning", multi=True),
+    # named, noted absent or voting in the item (people.item_people), names as written
+    Facet("person", "Person", multi=True),
 )
 FACET_KEYS = tuple(f.key for f in FACETS)
 FACET_BY_KEY = {f.key: f for f in FACETS}
@@ -52,6 +53,23 @@ FACET_BY_KEY = {f.key: f for f in FACETS}
 # "notes": absence notes, names of absent members and voters, earlier treatments (Item.notes_text).
 TEXT_FIELDS = {"title": 3.0, "decision": 2.0, "body": 1.0, "notes": 1.0}
 PARTS_WEIGHT = 0.4  # a compound part counts less than a whole word
+# "people": the names on the meeting's roll who took part in the item and are
+# not named in it. A name search finds every item the member took part in, but
+# a journalist searching a name wants first the items that name the person,
+# note them absent or record their vote (those names are in "notes" and the
+# text, at full weight); an item merely attended is context. At a tenth of the
+# body's weight an attended item's score stays below any item naming the
+# person (tests/test_people_search.py), yet it still ranks by the other words
+# of the query. Not a phrase field: a quoted name means the name as written.
+ATTENDANCE_FIELD = "people"
+ATTENDANCE_WEIGHT = 0.1
+# "lemmas": every word of the item's text fields as its dictionary entry
+# (analysis.lemma_analyzer), one field for all four: a query word meets the
+# other forms of its word that Snowball stems apart, and items holding the
+# word itself (in any form) rank above items that only share its stem.
+# Measured on the held-out morphology set (tests/test_morphology.py).
+LEMMA_FIELD = "lemmas"
+LEMMA_WEIGHT = 1.0
 
 
 def build_schema() -> Schema:
@@ -65,6 +83,11 @@ def build_schema() -> Schema:
         "ids": TEXT(analyzer=identifier_analyzer(), phrase=False),
         "spell": TEXT(analyzer=spelling_analyzer(), phrase=False),
         "facets": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
+        # The bodies that treated the item's case as far as the item knows:
+        # its own meeting's council and the earlier treatments it names. Read
+        # into memory like `facets`, so "behandlet af både X og Y" needs no
+        # stored record (search.Archive, facets.FacetTable.treated).
+        "treated_by": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         "record": STORED(),
     }
     for name in TEXT_FIELDS:
@@ -72,8 +95,8 @@ def build_schema() -> Schema:
         fields[name] = TEXT(analyzer=text_analyzer(), phrase=False)
         fields[f"{name}_parts"] = TEXT(analyzer=parts_analyzer(), phrase=False)
         fields[f"{name}_pairs"] = TEXT(analyzer=pairs_analyzer(), phrase=False)
-    for facet in FACETS:
-        fields[f"f_{facet.key}"] = IDLIST(expression=LINE_LIST)
+    fields[ATTENDANCE_FIELD] = TEXT(analyzer=text_analyzer(), phrase=False)
+    fields[LEMMA_FIELD] = TEXT(analyzer=lemma_analyzer(), phrase=False)
     return Schema(**fields)
 
 
@@ -93,7 +116,7 @@ def kle_group(kle: str | None) -> str | None:
     return ".".join(kle.split(".")[:2]) if kle else None
 
 
-def facet_values(item: Item, meeting: Meeting) -> dict[str, tuple[str, ...]]:
+def facet_values(item: Item, meeting: Meeting, named: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
     def one(value: str | None) -> tuple[str, ...]:
         return (value,) if value else ()
 
@@ -107,7 +130,17 @@ def facet_values(item: Item, meeting: Meeting) -> dict[str, tuple[str, ...]]:
         "case": one(item.case_number),
         "institution": tuple(dict.fromkeys(item.institutions)),
         "law": tuple(dict.fromkeys(item.law_refs)),
+        "person": named,
     }
+
+
+def treated_by(item: Item, meeting: Meeting) -> tuple[str, ...]:
+    """The bodies that treated the item's case, as written: the item's own
+    council and every earlier treatment it references (Tidligere behandling,
+    Sagens forløb, a sentence in the text). A Behandlingsforløb's steps are
+    not here: they announce treatments, they do not report them."""
+    names = [meeting.council, *(treatment.council for treatment in item.prior_treatments)]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def meeting_summary(meeting: Meeting) -> dict[str, Any]:
@@ -123,12 +156,18 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
-    facets = facet_values(item, meeting)
+def item_document(item: Item, meeting: Meeting, roll: list[tuple[str, bool]] | None = None) -> dict[str, Any]:
+    """One item's index document; `roll` is `people.roll_names(meeting.participants)`
+    (computed once per meeting by the caller, else here)."""
     identifiers = [item.case_number or "", *item.law_refs]
     body = "" if item.closed else item.body_text()
     decision = "" if item.closed else (item.decision or "")
     notes = "" if item.closed else item.notes_text()
+    people = _item_people(item, roll if roll is not None else roll_names(meeting.participants), body, decision, notes)
+    if people.roll_absent:  # absent from the whole meeting by the roll: each item notes it
+        missing = [name for name in people.roll_absent if name not in notes]
+        notes = "\n\n".join(filter(None, [notes, ", ".join(missing)]))
+    facets = facet_values(item, meeting, people.named)
     doc: dict[str, Any] = {
         "doctype": "item",
         "id": item.id,
@@ -147,21 +186,31 @@ def item_document(item: Item, meeting: Meeting) -> dict[str, Any]:
         "notes": notes,
         "notes_parts": notes,
         "notes_pairs": notes,
+        ATTENDANCE_FIELD: "\n".join(people.present),
+        LEMMA_FIELD: "\n".join(filter(None, [item.title, body, decision, notes])),
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title, notes])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
+        "treated_by": treated_by(item, meeting),
         "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
     }
-    for key, values in facets.items():
-        if values:
-            doc[f"f_{key}"] = "\n".join(values)
     return doc
+
+
+def _item_people(item: Item, roll: list[tuple[str, bool]], body: str, decision: str, notes: str):
+    """The names of an open item (a closed item names no one: its text is not indexed either)."""
+    if item.closed:
+        return item_people((), (), "", [])
+    votes = (item.votes.for_ + item.votes.against + item.votes.abstained) if item.votes else []
+    return item_people(item.absent, votes, "\n".join([item.title, body, decision, notes]), roll)
 
 
 def meeting_vocabulary(meeting: Meeting) -> str:
     """The meeting's distinct words, for "Mente du …?" suggestions. Kept on the
     meeting rather than on each item: suggestions need the vocabulary, not
-    per-item frequencies, and this keeps the spelling postings small."""
-    words: dict[str, None] = {}
+    per-item frequencies, and this keeps the spelling postings small. The roll's
+    names are in it too, so a misspelt member ("Heegard") is answered for the
+    name the archive holds."""
+    words: dict[str, None] = dict.fromkeys(spelling_words("\n".join(p.name for p in meeting.participants)))
     for item in meeting.items:
         text = item.title if item.closed else "\n".join([item.title, item.decision or "", item.body_text()])
         words.update(dict.fromkeys(spelling_words(text)))
@@ -179,6 +228,8 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
             "decision": item.decision,
             "decision_kind": item.decision_kind,
             "closed": item.closed,
+            "page": item.page,
+            "url": item.url,
         }
         for item in meeting.items
     ]
@@ -192,7 +243,4 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
         "record": pack(data),
         "spell": meeting_vocabulary(meeting),
     }
-    if meeting.council:
-        doc["f_council"] = meeting.council
-    doc["f_municipality"] = meeting.municipality
     return doc

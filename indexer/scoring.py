@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import threading
-from collections import OrderedDict
 
 import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
+
+from .caching import SizedLRU
 
 K1 = 1.2
 B = 0.75
@@ -30,6 +31,10 @@ _LENGTH_TABLE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float
 
 Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64, term frequencies float32)
 EMPTY: Postings = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
+def _nbytes(postings: Postings) -> int:
+    return postings[0].nbytes + postings[1].nbytes
 
 
 def _leaf_postings(matcher) -> Postings:
@@ -65,30 +70,29 @@ class PostingsCache:
         self.reader = reader
         self.leaves = reader.leaf_readers()
         self.doc_count = max(1, reader.doc_count())
-        self.limit = limit_bytes
-        self.size = 0
-        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        # an entry over an eighth of the limit is read but not kept: one common
+        # word's postings must not evict everything else
+        self._cache: SizedLRU[Postings] = SizedLRU(limit_bytes, sizeof=_nbytes, largest_share=1 / 8)
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = lock
 
+    @property
+    def size(self) -> int:
+        """Bytes of posting arrays cached."""
+        return self._cache.size
+
+    def clear(self) -> None:
+        """Forget the cached postings (the benchmark's "cold" calls)."""
+        self._cache.clear()
+
     def postings(self, fieldname: str, token: str) -> Postings:
         key = (fieldname, token)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found
+        found = self._cache.get(key)
+        if found is not None:
+            return found
         with self._lock:
             found = self._read(fieldname, token)
-        nbytes = found[0].nbytes + found[1].nbytes
-        with self._lock:
-            if nbytes <= self.limit // 8:
-                self._cache[key] = found
-                self.size += nbytes
-                while self.size > self.limit and self._cache:
-                    _, (docs, freqs) = self._cache.popitem(last=False)
-                    self.size -= docs.nbytes + freqs.nbytes
-        return found
+        return self._cache.put(key, found)
 
     def _read(self, fieldname: str, token: str) -> Postings:
         parts = []

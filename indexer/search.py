@@ -15,6 +15,12 @@ exact for two words and measured against a plain scan for longer ones
 (tests/test_phrases.py). Before matching, a case number typed in any
 spelling is rewritten to the archive's (`extract.case_key`); when nothing
 matches, the search is answered for the closest words the archive holds.
+
+`group="case"` folds all matching items into their cases (`grouping`), and
+the `treated_by` filter keeps the items whose case every given body treated
+(`FacetTable.treated_by_all`); both work on the whole match mask, so counts
+and pages are of cases over every matching item. `export` streams every
+matching item, unbounded by the paging window.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import functools
 import re
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from html import escape
@@ -37,12 +44,15 @@ from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
 from .build import INDEX_NAME
+from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .facets import FacetTable
+from .grouping import CaseLine, case_line, fold_groups
 from .query import Clause, ParsedQuery, parse_query
-from .schema import FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
-from .scoring import PostingsCache
+from .people import PersonOffer, people_offers, people_table_of, person_values
+from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .scoring import CACHE_BYTES, PostingsCache
 
 MAX_WINDOW = 10_000  # deepest result reachable by paging, as in most search engines
 SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partially
@@ -55,11 +65,16 @@ RESPONSE_CACHE_SIZE = 256
 # Field → weight: whole words in title and decision weigh most, compound parts least.
 MIN_PREFIX = 3  # "ti*" would be most of the archive
 MAX_PREFIX_TERMS = 200  # a prefix searches at most this many words (the most frequent)
+TREATED_BY = "treated_by"  # the filter "behandlet af både X og Y" (not a facet: it asks about the case)
+MAX_TREATED_BY = 10  # bodies one search may require
+EXPORT_BATCH = 200  # stored records read per lock hold when streaming an export
 FIELD_WEIGHTS = {
     **TEXT_FIELDS,
     **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
     **{f"{name}_pairs": weight for name, weight in TEXT_FIELDS.items()},  # phrases only
     "ids": IDS_WEIGHT,
+    ATTENDANCE_FIELD: ATTENDANCE_WEIGHT,  # present at the item, not named in it (schema.ATTENDANCE_WEIGHT)
+    LEMMA_FIELD: LEMMA_WEIGHT,  # the word's dictionary entry in any field (schema.LEMMA_WEIGHT)
 }
 
 
@@ -112,6 +127,7 @@ class SearchRequest:
     date_from: str | None = None
     date_to: str | None = None
     snippets: bool = True
+    group: str | None = None  # "case": one line per case (SearchResponse.groups), paged and counted by case
 
 
 @dataclass
@@ -128,9 +144,26 @@ class Hit:
     meeting_id: str
     snippet: str
     score: float | None = None
+    decision: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One filter in force as the user gave it, and what it selected.
+
+    `origin` is "url" (a URL or API parameter) or "q" (typed into the query,
+    with its [start, end) span in the query text as typed), so the web layer
+    removes exactly that parameter or that token when its chip is removed.
+    `key` is a facet key, or "from"/"to" for a date bound; `values` are the
+    facet values the typed value resolved to (one typed "lov:§ 85" may select
+    "§ 85" and "serviceloven § 85": one chip)."""
+
+    key: str
+    typed: str
+    origin: str
+    values: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass
@@ -156,7 +189,13 @@ class SearchResponse:
     date_to: str | None = None
     seconds: float = 0.0
     case: str | None = None  # the query is this case number (as the archive writes it): "Gå til sagen"
+    people: list[PersonOffer] = field(default_factory=list)  # the query is this person's name: "Gå til personen"
     corrected_from: str | None = None  # nothing matched what was typed; these are the results for `suggestion`
+    applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+    group: str | None = None
+    groups: list[CaseLine] | None = None  # group="case": this page's lines (`results` holds each line's best item)
+    items_total: int | None = None  # group="case": matching items (`total` counts lines)
+    lone_items: int | None = None  # group="case": lines that are items without a case number
 
 
 # --- one index generation -------------------------------------------------------------
@@ -171,12 +210,16 @@ class Snapshot:
     postings: PostingsCache
     meetings: list[dict[str, Any]]  # meeting summaries, newest first
     universes: dict[str, Counter] = field(default_factory=dict)
-    name_words: frozenset[str] = frozenset()  # words of participants' names: never "corrected"
+    name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
 
     def universe(self, key: str) -> Counter:
-        """Every value of a facet with its item count (computed on first use)."""
+        """Every value of a facet with its item count (computed on first use);
+        TREATED_BY: every body an item names as having treated its case."""
         if key not in self.universes:
-            self.universes[key] = self.table.universe(key)
+            if key == TREATED_BY:
+                self.universes[key] = self.table.treated.counts(self.table.items)
+            else:
+                self.universes[key] = self.table.universe(key)
         return self.universes[key]
 
     def case_numbers(self) -> dict[str, str]:
@@ -191,19 +234,23 @@ class Snapshot:
         return self.universes["#case_keys"]  # type: ignore[return-value]
 
 
-def _load_snapshot(ix) -> Snapshot:
+def _load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
     searcher = ix.searcher()
     reader = searcher.reader()
     rows, item_dates = {}, {}
     # An index with no documents (an empty corpus) has no columns at all:
     # Whoosh's empty reader raises NotImplementedError for column_reader.
+    treated: dict[int, tuple[str, ...]] = {}
     if reader.doc_count_all():
         facets = reader.column_reader("facets")
         dates = reader.column_reader("date")
+        treated_column = reader.column_reader("treated_by") if reader.has_column("treated_by") else None
         for docnum in searcher.document_numbers(doctype="item"):
             rows[docnum] = facets[docnum]
             value = dates[docnum]
             item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
+            if treated_column is not None:
+                treated[docnum] = tuple(treated_column[docnum] or ())
     meetings = []
     name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
@@ -222,15 +269,42 @@ def _load_snapshot(ix) -> Snapshot:
         )
     meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
     lock = threading.RLock()
+    table = FacetTable(reader.doc_count_all(), rows, item_dates)
     return Snapshot(
         generation=reader.generation(),
         searcher=searcher,
         lock=lock,
-        table=FacetTable(reader.doc_count_all(), rows, item_dates),
-        postings=PostingsCache(reader, lock=lock),
+        table=FacetTable(reader.doc_count_all(), rows, item_dates, treated),
+        postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
         meetings=meetings,
-        name_words=frozenset(name_words),
+        name_words=frozenset(name_words | _facet_name_words(table)),
     )
+
+
+def _facet_name_words(table: FacetTable) -> set[str]:
+    """Words of every name the items hold (absences, votes, names in the text:
+    the person facet), beside the rolls' — "Arslan" named only in an absence
+    note is a name too."""
+    return {word.casefold() for name in table.columns["person"].values for word in name.split()}
+
+
+@dataclass
+class Found:
+    """A request read against one snapshot (Archive._find): what to match."""
+
+    parsed: ParsedQuery
+    filters: dict[str, list[str]]  # resolved facet filters, and TREATED_BY's bodies as shown
+    bodies: list[list[str]]  # TREATED_BY: per body asked for, the names that mean it
+    notes: list[str]
+    scored: bool  # the query has words to rank by
+    date_from: str | None
+    date_to: str | None
+    case: str | None
+    applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+
+    @property
+    def facet_filters(self) -> dict[str, list[str]]:
+        return {key: values for key, values in self.filters.items() if key != TREATED_BY}
 
 
 # --- the archive -------------------------------------------------------------------
@@ -239,7 +313,10 @@ def _load_snapshot(ix) -> Snapshot:
 class Archive:
     """Read access to one index folder."""
 
-    def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None) -> None:
+    def __init__(self, index_dir: Path | str, *, kle: KleTitles | None = None,
+                 response_cache: int | None = None, postings_cache_bytes: int = CACHE_BYTES) -> None:
+        """`response_cache` (entries, default RESPONSE_CACHE_SIZE; 0 = off) and
+        `postings_cache_bytes` (per index generation) bound the caches."""
         self.index_dir = Path(index_dir)
         self.kle = kle or KleTitles()  # KLE titles, so that `kle:retssikkerhed` finds 27.69
         if not whoosh_index.exists_in(str(self.index_dir), indexname=INDEX_NAME):
@@ -249,9 +326,11 @@ class Archive:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._analysis_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._cache: OrderedDict[tuple, SearchResponse] = OrderedDict()
-        self._prefix_cache: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
+        self._postings_bytes = postings_cache_bytes
+        self._analysis_cache: SizedLRU[tuple[str, ...]] = SizedLRU(50_000)
+        self._cache: SizedLRU[SearchResponse] = SizedLRU(
+            RESPONSE_CACHE_SIZE if response_cache is None else response_cache)
+        self._prefix_cache: SizedLRU[list[tuple[str, tuple[str, ...]]]] = SizedLRU(1000)
 
     def current(self) -> Snapshot:
         """The snapshot of the newest committed generation (checked twice a second)."""
@@ -263,24 +342,20 @@ class Archive:
             self._checked = now
             latest = self.ix.latest_generation()
             if self._snapshot is None or self._snapshot.generation != latest:
-                self._snapshot = _load_snapshot(self.ix)
+                self._snapshot = _load_snapshot(self.ix, self._postings_bytes)
                 self._cache.clear()
             return self._snapshot
 
     # analysis -------------------------------------------------------------------
 
     def tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
-        key = (fieldname, text)
-        cached = self._analysis_cache.get(key)
-        if cached is None:
-            try:
-                cached = tuple(self.schema[fieldname].process_text(text, mode="query"))
-            except Exception:  # noqa: BLE001 - odd input must never break a search
-                cached = ()
-            if len(self._analysis_cache) > 50_000:
-                self._analysis_cache.clear()
-            self._analysis_cache[key] = cached
-        return cached
+        return self._analysis_cache.get_or_compute((fieldname, text), lambda: self._analyse(fieldname, text))
+
+    def _analyse(self, fieldname: str, text: str) -> tuple[str, ...]:
+        try:
+            return tuple(self.schema[fieldname].process_text(text, mode="query"))
+        except Exception:  # noqa: BLE001 - odd input must never break a search
+            return ()
 
     def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
         """(field, tokens) the clause looks for: every text field, whole words
@@ -291,7 +366,7 @@ class Archive:
             return self.prefix_terms(clause.text)
         found = []
         for fieldname in FIELD_WEIGHTS:
-            if fieldname.endswith("_pairs") or (clause.phrase and fieldname.endswith("_parts")):
+            if fieldname.endswith("_pairs") or (clause.phrase and (fieldname.endswith("_parts") or fieldname in (ATTENDANCE_FIELD, LEMMA_FIELD))):
                 continue
             if clause.phrase and fieldname in TEXT_FIELDS:
                 fieldname = f"{fieldname}_pairs"
@@ -319,10 +394,7 @@ class Archive:
                     counted.append((reader.doc_frequency(fieldname, text), fieldname, text))
         counted.sort(key=lambda entry: -entry[0])
         found = [(fieldname, (text,)) for _, fieldname, text in counted[:MAX_PREFIX_TERMS]]
-        if len(self._prefix_cache) > 1000:
-            self._prefix_cache.clear()
-        self._prefix_cache[key] = found
-        return found
+        return self._prefix_cache.put(key, found)
 
     def prefix_notes(self, parsed: ParsedQuery) -> list[str]:
         notes = []
@@ -362,30 +434,37 @@ class Archive:
 
     def resolve_filters(self, raw: dict[str, list[str]], snapshot: Snapshot, notes: list[str]) -> dict[str, list[str]]:
         """Map what a user typed ("råd:handicapraadet") onto indexed facet values."""
-        resolved: dict[str, list[str]] = {}
-        for key, values in raw.items():
-            if key not in FACET_BY_KEY:
-                continue
-            known = snapshot.universe(key)
-            for value in values:
-                matches = self._resolve_value(key, value, known)
-                if not matches and key == "kle" and self.kle:
-                    matches = [code for code in self.kle.codes_matching(value) if code in known]
-                if not matches and key == "council":
-                    notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
-                                 "for at finde de punkter, der nævner det.")
-                    matches = [value]
-                elif not matches:
-                    notes.append(f"Ingen {FACET_BY_KEY[key].label.lower()} matcher «{value[:60]}».")
-                    matches = [value]
-                bucket = resolved.setdefault(key, [])
-                bucket.extend(m for m in matches if m not in bucket)
-        return resolved
+        applied = [AppliedFilter(key, value, "url") for key, values in raw.items() for value in values]
+        return _union(self.resolve_applied(applied, snapshot, notes))
+
+    def resolve_applied(self, applied: list[AppliedFilter], snapshot: Snapshot, notes: list[str]) -> list[AppliedFilter]:
+        """Each filter with the facet values it selects (dates pass through)."""
+        return [
+            replace(given, values=tuple(self._resolve_one(given.key, given.typed, snapshot, notes)))
+            if given.key in FACET_BY_KEY else given
+            for given in applied
+        ]
+
+    def _resolve_one(self, key: str, value: str, snapshot: Snapshot, notes: list[str]) -> list[str]:
+        known = snapshot.universe(key)
+        matches = self._resolve_value(key, value, known)
+        if not matches and key == "kle" and self.kle:
+            matches = [code for code in self.kle.codes_matching(value) if code in known]
+        if not matches and key == "council":
+            notes.append(f"Der er ingen møder i {value[:60]} i arkivet. Søg efter «{value[:60]}» som ord "
+                         "for at finde de punkter, der nævner det.")
+            matches = [value]
+        elif not matches:
+            notes.append(f"Ingen {FACET_BY_KEY[key].label.lower()} matcher «{value[:60]}».")
+            matches = [value]
+        return matches
 
     @staticmethod
     def _resolve_value(key: str, value: str, known: Counter) -> list[str]:
         if key == "law":
             return _law_matches(value, known)
+        if key == "person":  # "rottbøll", "tina rottbøll", "Mehmet Dogru" (a middle name left out)
+            return person_values(value, known, fold)
         if value in known:
             return [value]
         if key == "case":
@@ -409,18 +488,27 @@ class Archive:
         are served from a small LRU cache (popular searches repeat)."""
         snapshot = self.current()
         key = _cache_key(snapshot.generation, request)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
         response = self._search(snapshot, request)
-        if not response.timed_out:
-            with self._lock:
-                self._cache[key] = response
-                while len(self._cache) > RESPONSE_CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        return response
+        return response if response.timed_out else self._cache.put(key, response)
+
+    def person_offers(self, snapshot: Snapshot, request: SearchRequest) -> list[PersonOffer]:
+        """The people a query names ("Gå til personen"), see `people.people_offers`.
+
+        Only a query whose every word is a name word of the archive gets this
+        far, so other queries never build the people table. Measured on the
+        whole Greve archive (5,106 items, 26 people; 2 shared cores, load ≈ 7):
+        the first name query of an index generation builds the table in
+        2.6 s (1.6 s reading the stored records, 1.0 s assembling); after
+        that a name query's offers cost 25-30 µs and any other query's name
+        check 7 µs (`people_offers` looks names up in a dict built once per table)."""
+        words = [w for w in re.split(r"[\s\"]+", request.q or "") if w]
+        if not words or len(words) > 6 or any(w.casefold() not in snapshot.name_words for w in words):
+            return []
+        towns = request.filters.get("municipality") or []
+        return people_offers(people_table_of(snapshot), words, fold, towns)
 
     def canonical_case(self, text: str) -> str | None:
         """The case number as the archive writes it, for any spelling of it
@@ -447,6 +535,8 @@ class Archive:
 
     def _search(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         response = self._search_once(snapshot, request)
+        if response.total:
+            response.people = self.person_offers(snapshot, request)
         if response.total or not response.suggestion or response.timed_out:
             return response
         # Nothing matched what was typed: answer for the closest words the
@@ -456,43 +546,35 @@ class Archive:
             return response
         corrected.corrected_from = request.q
         corrected.suggestion = response.suggestion
+        corrected.applied = response.applied  # the chips belong to the query as typed
         return corrected
 
     def _search_once(self, snapshot: Snapshot, request: SearchRequest) -> SearchResponse:
         started = time.perf_counter()
         deadline = time.monotonic() + SEARCH_SECONDS
-        q, case = self._typed_cases(snapshot, request.q or "")
-        parsed = parse_query(q)
-        notes = list(parsed.notes) + self.prefix_notes(parsed)
-        raw_filters = {k: list(v) for k, v in request.filters.items() if v}
-        for key, values in parsed.filters.items():
-            raw_filters.setdefault(key, []).extend(values)
-        filters = self.resolve_filters(raw_filters, snapshot, notes)
-        date_from = request.date_from or parsed.date_from
-        date_to = request.date_to or parsed.date_to
-        table = snapshot.table
-        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
-        if parsed.groups and not searching_words:
-            notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
-
-        timed_out = partial_match = False
+        found = self._find(snapshot, request)
+        notes = found.notes
         total, hits, counts = 0, [], {key: Counter() for key in FACET_KEYS}
+        lines: list[CaseLine] | None = None
+        items_total = lone_items = None
+        timed_out = partial_match = False
         try:
-            base = self._match(snapshot, parsed, date_from, date_to, require_all=True, deadline=deadline)
-            passing, counts = table.count(base, filters, FACET_LIMITS)
-            if not passing.any() and len(parsed.groups) > 1:
-                loose = self._match(snapshot, parsed, date_from, date_to, require_all=False, deadline=deadline)
-                loose_passing, loose_counts = table.count(loose, filters, FACET_LIMITS)
-                if loose_passing.any():
-                    passing, counts, partial_match = loose_passing, loose_counts, True
+            passing, counts, partial_match = self._passing(snapshot, found, deadline)
             total = int(passing.sum())
-            hits = self._page(snapshot, parsed, passing, request, searching_words)
+            if request.group == "case":
+                items_total = total
+                total, lone_items, lines = self._grouped(snapshot, found, passing, request)
+                hits = [line.hit for line in lines]
+            else:
+                hits = self._page(snapshot, found.parsed, passing, request, found.scored)
         except SearchTimeout:
-            timed_out, total, hits = True, 0, []
+            timed_out, total, hits, lines = True, 0, [], ([] if request.group == "case" else None)
+            items_total = lone_items = (0 if request.group == "case" else None)
             counts = {key: Counter() for key in FACET_KEYS}
             notes.append("Søgningen tog for lang tid og blev afbrudt; prøv med færre eller mere præcise ord.")
+        filters = found.filters
         facets = {key: _facet_values(key, counts.get(key, Counter()), filters.get(key, [])) for key in FACET_KEYS}
-        suggestion = self.suggest(snapshot, parsed, request.q) if (total == 0 or partial_match) else None
+        suggestion = self.suggest(snapshot, found.parsed, request.q) if (total == 0 or partial_match) else None
         return SearchResponse(
             total=total,
             page=request.page,
@@ -504,11 +586,147 @@ class Archive:
             notes=notes,
             partial_match=partial_match,
             timed_out=timed_out,
-            date_from=date_from,
-            date_to=date_to,
+            date_from=found.date_from,
+            date_to=found.date_to,
             seconds=round(time.perf_counter() - started, 4),
-            case=case if case and total else None,
+            case=found.case if found.case and total else None,
+            group=request.group,
+            groups=lines,
+            items_total=items_total,
+            lone_items=lone_items,
+            applied=found.applied,
         )
+
+    def _find(self, snapshot: Snapshot, request: SearchRequest) -> Found:
+        """The request read against this snapshot: the parsed query, the filters
+        resolved to indexed values, the dates, and the notes to show."""
+        q, case = self._typed_cases(snapshot, request.q or "")
+        parsed = parse_query(q)
+        notes = list(parsed.notes) + self.prefix_notes(parsed)
+        given = _applied_filters(request, parse_query(request.q or ""))  # spans in the query as typed
+        bodies, labels = self.resolve_treated_by([a.typed for a in given if a.key == TREATED_BY], snapshot, notes)
+        applied = [
+            replace(a, values=(labels[a.typed],)) if a.key == TREATED_BY and a.typed in labels else a
+            for a in self.resolve_applied([a for a in given], snapshot, notes)
+        ]
+        filters = _union(a for a in applied if a.key in FACET_BY_KEY)
+        shown = list(dict.fromkeys(a.values[0] for a in applied if a.key == TREATED_BY and a.values))
+        if shown:
+            filters[TREATED_BY] = shown
+        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
+        if parsed.groups and not searching_words:
+            notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
+        return Found(parsed=parsed, filters=filters, bodies=bodies, notes=notes, scored=searching_words,
+                     date_from=request.date_from or parsed.date_from, date_to=request.date_to or parsed.date_to,
+                     case=case, applied=applied)
+
+    def _passing(self, snapshot: Snapshot, found: Found, deadline: float) -> tuple[np.ndarray, dict[str, Counter], bool]:
+        """(matching items, facet counts, partial match): all the words, or
+        when no item has them all, the items with most of them."""
+        table = snapshot.table
+        treated = table.treated_by_all(found.bodies) if found.bodies else None
+        base = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=True, deadline=deadline)
+        if treated is not None:
+            base &= treated
+        passing, counts = table.count(base, found.facet_filters, FACET_LIMITS)
+        if not passing.any() and len(found.parsed.groups) > 1:
+            loose = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=False, deadline=deadline)
+            if treated is not None:
+                loose &= treated
+            loose_passing, loose_counts = table.count(loose, found.facet_filters, FACET_LIMITS)
+            if loose_passing.any():
+                return loose_passing, loose_counts, True
+        return passing, counts, False
+
+    def resolve_treated_by(self, values: list[str], snapshot: Snapshot, notes: list[str]) -> tuple[list[list[str]], dict[str, str]]:
+        """Per body asked for ("handicapraadet", "Byrådet"), the names under which
+        items record its treatments — matched as `råd:` matches a council
+        (council_key: case, definite form, aa/å; then folded prefix) — and the
+        name to show for it (per value as typed). A body no item names matches nothing, and is said so."""
+        known = snapshot.universe(TREATED_BY)
+        bodies: list[list[str]] = []
+        labels: dict[str, str] = {}
+        for value in list(dict.fromkeys(values))[:MAX_TREATED_BY]:
+            # every spelling of the body, not only an exact one: the Byråd's own
+            # meetings say "Byråd 2022-2025", its treatments quoted elsewhere "Byrådet"
+            names = [name for name in known if council_key(name) and council_key(name) == council_key(value)]
+            names = names or self._resolve_value("council", value, known)
+            if not names:
+                notes.append(f"Ingen sager i arkivet er behandlet af {value[:60]}.")
+            bodies.append(names or [value])
+            labels[value] = max(names, key=lambda name: known[name]) if names else value
+        if len(set(values)) > MAX_TREATED_BY:
+            notes.append(f"Kun de første {MAX_TREATED_BY} «behandlet af»-organer er brugt.")
+        return bodies, labels
+
+    # one line per case ----------------------------------------------------------------------
+
+    def _ordered(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, request: SearchRequest,
+                 scored: bool) -> np.ndarray:
+        """Every passing docnum in result order (what paging through `_page` would give)."""
+        sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
+        if not scored or sort != "relevance":
+            return np.array(_by_date(snapshot.table, passing, newest_first=sort != "date_asc"), dtype=np.int64)
+        scores = self._scores(snapshot, parsed)
+        candidates = np.flatnonzero(passing)
+        _, date_rank = np.unique(snapshot.table.dates[candidates], return_inverse=True)
+        return candidates[np.lexsort((-date_rank, -scores[candidates]))]
+
+    def _grouped(self, snapshot: Snapshot, found: Found, passing: np.ndarray,
+                 request: SearchRequest) -> tuple[int, int, list[CaseLine]]:
+        """(number of lines, of them items without a case number, this page's
+        lines): every matching item folded into its case, lines ordered by
+        their best item and paged like items. Measured on a generated archive
+        of 20,000 items (1,380 meetings, 2,899 cases that passed several
+        bodies): 52 ms for all items in 9,586 lines against 18 ms ungrouped,
+        74-88 ms against 36-44 ms for words matching 5,000-11,000 items."""
+        table = snapshot.table
+        best, keys, counts = fold_groups(self._ordered(snapshot, found.parsed, passing, request, found.scored),
+                                         table.case_groups())
+        page = max(1, request.page)
+        per_page = max(1, min(request.per_page, 100))
+        start, end = (page - 1) * per_page, min(page * per_page, MAX_WINDOW)
+        lone = int((keys < 0).sum())
+        if start >= end or start >= len(keys):
+            return len(keys), lone, []
+        lines_total = len(keys)
+        best, keys, counts = best[start:end], keys[start:end], counts[start:end]
+        hits = self._hits(snapshot, found.parsed, request, found.scored, best.tolist(), [None] * len(best))
+        case_column = table.columns["case"]
+        members = np.flatnonzero(np.isin(case_column.single, keys[keys >= 0]) & table.items)
+        with snapshot.lock:
+            records = {int(d): unpack(snapshot.searcher.stored_fields(int(d))["record"]) for d in members}
+            for key in keys[keys < 0]:
+                docnum = int(-1 - key)
+                records[docnum] = unpack(snapshot.searcher.stored_fields(docnum)["record"])
+        by_case: dict[int, list[dict[str, Any]]] = {}
+        for docnum in members:
+            by_case.setdefault(int(case_column.single[docnum]), []).append(records[int(docnum)])
+        lines = []
+        for hit, key, count in zip(hits, keys.tolist(), counts.tolist()):
+            if key >= 0:
+                lines.append(case_line(case_column.values[key], hit, count, by_case.get(key, []), same_council))
+            else:
+                lines.append(case_line(None, hit, count, [records[-1 - key]], same_council))
+        return lines_total, lone, lines
+
+    # exports ---------------------------------------------------------------------------------
+
+    def export(self, request: SearchRequest) -> Iterator[Hit]:
+        """Every matching item in the request's order, read a batch at a time
+        from one snapshot: an export is a whole result list, not a page (the
+        search's MAX_WINDOW does not apply), and a build committing meanwhile
+        does not change the list half-way. Each hit carries its decision text."""
+        snapshot = self.current()
+        found = self._find(snapshot, request)
+        try:
+            passing, _, _ = self._passing(snapshot, found, time.monotonic() + SEARCH_SECONDS)
+            ordered = self._ordered(snapshot, found.parsed, passing, request, found.scored).tolist()
+        except SearchTimeout:
+            return
+        for start in range(0, len(ordered), EXPORT_BATCH):
+            yield from self._hits(snapshot, found.parsed, request, found.scored, ordered[start:start + EXPORT_BATCH],
+                                  [None] * len(ordered[start:start + EXPORT_BATCH]))
 
     # matching: boolean masks over posting lists -----------------------------------------
 
@@ -567,22 +785,32 @@ class Archive:
         else:
             docnums, scores = self._ranked(snapshot, parsed, passing, end)
             docnums, scores = docnums[start:end], scores[start:end]
+        return self._hits(snapshot, parsed, request, scored, docnums, scores)
+
+    def _hits(self, snapshot: Snapshot, parsed: ParsedQuery, request: SearchRequest, scored: bool,
+              docnums: list[int], scores: list[float | None]) -> list[Hit]:
+        """The hits of the given docnums, with snippets when the request wants them."""
         words = ParsedQuery(groups=[[Clause(c.text) for c in group] for group in parsed.groups])
         terms = _terms_by_field(self.text_query(words)) if request.snippets and scored else {}  # phrases: their words
         with snapshot.lock:
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
-        """Top `limit` passing docnums by BM25F: each clause's terms score in
-        every field with that field's weight; clauses add up, so an item with
-        more of the words ranks higher. Ties go to the newer item."""
+    def _scores(self, snapshot: Snapshot, parsed: ParsedQuery) -> np.ndarray:
+        """BM25F score of every docnum: each clause's terms score in every field
+        with that field's weight; clauses add up, so an item with more of the
+        words ranks higher."""
         scores = np.zeros(snapshot.table.size, dtype=np.float32)
         for group in parsed.groups:
             for clause in group:
                 for fieldname, tokens in self.clause_terms(clause):
                     for token in tokens:
                         snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores)
+        return scores
+
+    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
+        """Top `limit` passing docnums by BM25F (`_scores`). Ties go to the newer item."""
+        scores = self._scores(snapshot, parsed)
         candidates = np.flatnonzero(passing)
         candidate_scores = scores[candidates]
         if candidates.size > limit:
@@ -607,6 +835,7 @@ class Archive:
             meeting_id=record.get("meeting_id", ""),
             snippet=self.snippet(record, terms),
             score=score,
+            decision=None if record.get("closed") else record.get("decision"),
         )
 
     # snippets -----------------------------------------------------------------------
@@ -805,10 +1034,30 @@ def _neg(date: str) -> str:
     return "".join(chr(0x10FFFF - ord(ch)) for ch in date)
 
 
+def _applied_filters(request: SearchRequest, typed: ParsedQuery) -> list[AppliedFilter]:
+    """The request's URL filters and date bounds, then the query's own filter
+    tokens (spans in the query as typed; case numbers are rewritten to the
+    archive's spelling only after this, so the spans hold)."""
+    given = [AppliedFilter(key, value, "url") for key, values in request.filters.items() for value in values]
+    given += [AppliedFilter(bound, value, "url") for bound, value in (("from", request.date_from), ("to", request.date_to)) if value]
+    given += [AppliedFilter(t.key, t.value, "q", start=t.start, end=t.end) for t in typed.filter_tokens]
+    return given
+
+
+def _union(applied) -> dict[str, list[str]]:
+    """Facet key → every value the filters select, each once, in order."""
+    found: dict[str, list[str]] = {}
+    for given in applied:
+        bucket = found.setdefault(given.key, [])
+        bucket.extend(v for v in given.values if v not in bucket)
+    return found
+
+
 def _cache_key(generation: int, request: SearchRequest) -> tuple:
     return (
         generation, request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
         request.sort, request.page, request.per_page, request.date_from, request.date_to, request.snippets,
+        request.group,
     )
 
 

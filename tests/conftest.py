@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,36 @@ def greve_case_corpus(greve_dir, tmp_path_factory) -> Path:
     return corpus
 
 
+@dataclass(frozen=True)
+class GreveSample:
+    corpus: Path  # a corpus folder holding the sample as greve/…
+    index: Path  # its built index
+    files: tuple[str, ...]  # the sample's file names
+
+
+@pytest.fixture(scope="session")
+def greve_quarter(greve_dir, tmp_path_factory) -> GreveSample:
+    """Every fourth Greve meeting (every one with RAADSARKIV_SLOW=1) and the
+    meetings of the case above, copied to tmp and indexed once per session
+    (about 1,400 items, ~90 s on a shared machine)."""
+    import os
+    import shutil
+
+    from indexer.build import build
+
+    step = 1 if os.environ.get("RAADSARKIV_SLOW") else 4
+    names = [path.name for path in sorted(greve_dir.glob("*.json"))[::step]]
+    names += [name for name in GREVE_CASE_MEETINGS if name not in names]
+    corpus = tmp_path_factory.mktemp("greve-quarter") / "corpus"
+    (corpus / "greve").mkdir(parents=True)
+    for name in names:
+        shutil.copyfile(greve_dir / name, corpus / "greve" / name)
+    index = tmp_path_factory.mktemp("greve-quarter-index")
+    summary = build(corpus, index)
+    assert summary.items > 1000 and not summary.skipped, summary.skipped
+    return GreveSample(corpus, index, tuple(names))
+
+
 @pytest.fixture(scope="session")
 def greve_parsed(greve_dir):
     """Every Greve meeting: (file, its JSON, the parsed Meeting), parsed once per session (~30 s)."""
@@ -94,3 +125,25 @@ def archive(corpus_index):
     from indexer.search import Archive
 
     return Archive(corpus_index)
+
+
+def _greve_split_index(greve_dir: Path, tmp_path_factory, start: int, step: int, name: str) -> Path:
+    """An index of every `step`-th Greve meeting from `start` (copies in tmp, sorted by file name)."""
+    import shutil
+
+    from indexer.build import build
+
+    corpus = tmp_path_factory.mktemp(name) / "corpus"
+    (corpus / "greve").mkdir(parents=True)
+    for path in sorted(greve_dir.glob("*.json"))[start::step]:
+        shutil.copyfile(path, corpus / "greve" / path.name)
+    index = tmp_path_factory.mktemp(f"{name}-index")
+    build(corpus, index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def greve_quarter_index(greve_dir, tmp_path_factory) -> Path:
+    """Every fourth Greve meeting (the first of each four), indexed once per session (~40 s):
+    the people-search tests and the held-out morphology set share it."""
+    return _greve_split_index(greve_dir, tmp_path_factory, 0, 4, "greve-quarter")

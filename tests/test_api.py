@@ -176,10 +176,67 @@ def test_openapi_document_describes_the_routes(client, app):
     routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()}
     assert set(paths) <= routes
     params = {p["name"] for p in paths["/api/search"]["get"]["parameters"]}
-    assert {"q", "council", "year", "case", "institution", "municipality", "kind", "sort", "page", "per_page"} <= params
+    assert {"q", "council", "year", "case", "institution", "municipality", "kind", "sort", "page", "per_page",
+            "group", "treated_by"} <= params
+    assert {"/soeg.csv", "/soeg.jsonl"} <= paths.keys()
+    assert {"CaseLine", "LineTreatment", "ExportRow"} <= document["components"]["schemas"].keys()
     sort = next(p for p in paths["/api/search"]["get"]["parameters"] if p["name"] == "sort")
     assert sort["schema"]["enum"] == ["relevance", "date", "date_asc"]
     # every $ref resolves
     text = json.dumps(document)
     for ref in set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', text)):
         assert ref in document["components"]["schemas"], ref
+
+
+# --- one line per case, "behandlet af", exports --------------------------------------------------
+
+
+MAGLEMOSEN_CASE = "15.00.00-P05-3-25"
+
+
+def test_one_line_per_case_with_its_treatments(client):
+    """The Stokholtbuen case: Socialudvalget and Handicaprådet only referred to
+    (Tidligere behandlinger), then Socialudvalget's own item, as the minutes say."""
+    data = get_json(client, "/api/search?q=stokholtbuen&group=case")
+    assert data["group"] == "case" and data["items_total"] == 2
+    line = next(g for g in data["groups"] if g["case_number"] == STOKHOLTBUEN_CASE)
+    assert [(t["council"], t["date"], t["in_archive"]) for t in line["treatments"]] == [
+        ("Socialudvalget", "2025-03-11", False), ("Handicaprådet", "2025-04-23", False),
+        ("Socialudvalget", "2025-05-06", True)]
+    assert line["councils"] == ["Socialudvalget", "Handicaprådet"]
+    assert line["decision"] == "Taget til efterretning" and line["decision_date"] == "2025-05-06"
+    assert line["url"] == f"/sag/{STOKHOLTBUEN_CASE}" and line["hit"]["id"] == STOKHOLTBUEN_ITEM
+    assert data["total"] == len({g["case_number"] or g["hit"]["id"] for g in data["groups"]})
+
+
+def test_treated_by_both_bodies_in_any_spelling(client):
+    """Both Ballerup cases whose Tidligere behandlinger name the Handicapråd and the Socialudvalg."""
+    for query in ("treated_by=Handicaprådet&treated_by=Socialudvalget", "behandlet=handicapraadet&behandlet=socialudvalg",
+                  "q=behandlet%3AHandicapr%C3%A5det+behandlet%3ASocialudvalget"):
+        data = get_json(client, f"/api/search?{query}&group=case")
+        assert {g["case_number"] for g in data["groups"]} == {STOKHOLTBUEN_CASE, MAGLEMOSEN_CASE}, query
+        assert data["filters"]["treated_by"] == ["Handicaprådet", "Socialudvalget"]
+    assert get_json(client, "/api/search?treated_by=Handicaprådet&treated_by=Psykiatrirådet")["total"] == 0
+    assert get_json(client, "/api/search?group=sag", status=400)["message"].startswith("Gruppering")
+
+
+def test_grouped_search_and_exports_agree_with_the_openapi_document(app):
+    """Live answers of the new parameters and endpoints, validated against the document."""
+    schemathesis = pytest.importorskip("schemathesis", reason="install the test extra: pip install -e '.[test]'")
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    search = schema.find_operation_by_id("searchItems")
+    for query in ({"q": "tilsyn", "group": "case"}, {"group": "case", "per_page": 100},
+                  {"treated_by": ["Handicaprådet", "Socialudvalget"], "group": "case"},
+                  {"treated_by": ["Handicaprådet", "Socialudvalget"]}, {"q": "tilsyn", "group": "case", "page": 50}):
+        search.Case(query=query).call_and_validate()
+    for operation in ("exportCsv", "exportJsonLines"):
+        schema.find_operation_by_id(operation).Case(query={"q": "tilsyn"}).call_and_validate()
+
+
+def test_grouped_page_names_a_meeting_that_took_a_case_in_several_items_once(client):
+    """The Socialudvalg took 00.22.00-A26-1-24 as items 6, 7 and 8 of one meeting: one step, "(3 punkter)"."""
+    html = client.get("/soeg?q=tilsyn&group=case").get_data(as_text=True)
+    line = html[html.index(f"Sag {SHARED_CASE}:"):]
+    steps = line[: line.index("</ol>")]
+    assert steps.count("<li>") == 3
+    assert f'<a href="/punkt/{SOCIAL_MEETING}-6">Socialudvalget</a>, 6. maj 2025 (3 punkter)</li>' in steps

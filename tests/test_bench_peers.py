@@ -12,7 +12,6 @@ compare different work. Speed belongs in `make bench`.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

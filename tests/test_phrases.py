@@ -12,14 +12,11 @@ fourth Greve meeting; RAADSARKIV_SLOW=1 on all of them.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
 from indexer.analysis import WORD_PATTERN, normalise_word
-from indexer.build import build
 from indexer.search import Archive, SearchRequest
 
 PHRASES = [
@@ -60,15 +57,8 @@ def found_ids(archive: Archive, query: str) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def greve_archive(greve_dir, tmp_path_factory):
-    step = 1 if os.environ.get("RAADSARKIV_SLOW") else 4
-    corpus = tmp_path_factory.mktemp("phrases") / "corpus"
-    (corpus / "greve").mkdir(parents=True)
-    for path in sorted(greve_dir.glob("*.json"))[::step]:
-        shutil.copyfile(path, corpus / "greve" / path.name)
-    index = tmp_path_factory.mktemp("phrases-index")
-    build(corpus, index)
-    archive = Archive(index)
+def greve_archive(greve_quarter):
+    archive = Archive(greve_quarter.index)  # every fourth meeting; all of them with RAADSARKIV_SLOW=1
     records = [archive.item(hit_id) for hit_id in found_ids(archive, "")]
     return archive, [r for r in records if r and not r.get("closed")]
 

@@ -507,7 +507,9 @@ def reversed_period(query: dict) -> bool:
     return bool(low and high and str(low) > str(high))
 
 
-OPERATIONS = ("searchItems", "getItem", "getMeeting", "getCase", "listPeople", "getPerson", "getOpenApi")
+OPERATIONS = ("searchItems", "getItem", "getMeeting", "getCase", "listPeople", "getPerson", "getOpenApi",
+              "getSearchFeed", "getCaseFeed", "getCouncilFeed", "getInstitutionFeed", "getPersonFeed",
+              "exportCsv", "exportJsonLines")
 CONTRACT_EXAMPLES = 40  # per operation and mode: bounded, about 10 s in all
 
 
@@ -685,7 +687,7 @@ def test_killed_multiprocess_build_leaves_nothing_after_the_next_build(tmp_path:
     process.wait()
     log.close()
     left = set(os.listdir(index))
-    assert left - {f"MAIN_WRITELOCK", "_MAIN_0.toc"}, left  # the killed build did leave litter
+    assert left - {"MAIN_WRITELOCK", "_MAIN_0.toc"}, left  # the killed build did leave litter
     _, summary = cli_build(corpus, index)
     assert summary["meetings"] > 0
     assert set(os.listdir(index)) == index_files_in_use(index), sorted(os.listdir(index))

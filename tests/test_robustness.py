@@ -604,6 +604,22 @@ def test_same_document_re_encoded_under_another_name_is_indexed_once(tmp_path):
     assert len(summary.skipped) == 1 and "same meeting as" in summary.skipped[0]["reason"]
 
 
+def test_ingest_and_build_share_one_duplicate_policy(tmp_path):
+    """`ingest` (what the benchmark's peers index) reports the re-encoded copy
+    exactly as the build does, so both index the same meetings."""
+    from indexer.build import build
+    from indexer.ingest import IngestError, Ingested, ingest
+
+    corpus, copy = _same_document_twice(tmp_path)
+    shutil.move(copy, corpus / "ballerup" / copy.name)
+    results = list(ingest(corpus))
+    refused = [r for r in results if isinstance(r, IngestError)]
+    assert sum(isinstance(r, Ingested) for r in results) == 1
+    assert len(refused) == 1 and "same meeting as" in refused[0].reason
+    summary = build(corpus, tmp_path / "index")
+    assert [s["path"] for s in summary.skipped] == [refused[0].path]
+
+
 def test_same_meeting_in_two_files_is_stable_across_builds(tmp_path):
     from indexer.build import build
 

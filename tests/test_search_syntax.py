@@ -47,3 +47,57 @@ def test_danish_and_english_filter_names_in_the_url(client):
     danish = client.get("/api/search?q=&kommune=Ballerup").get_json()["total"]
     assert english == danish > 0
     assert client.get("/api/search?q=&kommune=Ikast-Brande").get_json()["total"] < english + 100
+
+
+# --- the query owns its syntax: one chip per filter as given, removed exactly --------------------
+
+
+def test_filter_tokens_carry_their_spans_in_the_text_as_typed():
+    from indexer.query import parse_query
+
+    q = 'tilsyn "skærpet lov:§ 85 råd:socialudvalget fra:2021 år:20'
+    tokens = parse_query(q).filter_tokens
+    assert [(t.key, t.value) for t in tokens] == [("law", "§ 85"), ("council", "socialudvalget"), ("from", "2021"), ("year", "20")]
+    assert [q[t.start:t.end] for t in tokens] == ["lov:§ 85", "råd:socialudvalget", "fra:2021", "år:20"]
+
+
+def _chips(client, url: str) -> dict[str, str]:
+    """Chip label → the URL that removes it, read from the page."""
+    import re
+    from html import unescape
+
+    page = client.get(url).get_data(as_text=True)
+    section = page[page.index('class="active-filters"'):] if 'class="active-filters"' in page else page
+    return {unescape(label).strip(): unescape(href) for href, label in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>\s*([^<]+?)\s*<', section)
+            if ":" in label}
+
+
+def test_removing_one_typed_year_leaves_the_other(client, archive):
+    """`år:2021 år:20` are two filters; removing the first leaves `år:20`
+    (the old chip removal matched by prefix and removed both)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    response = archive.search(SearchRequest(q="tilsyn år:2021 år:20"))
+    assert [(a.key, a.typed, a.origin) for a in response.applied] == [("year", "2021", "q"), ("year", "20", "q")]
+    from webapp.params import SearchState
+
+    state = SearchState(q="tilsyn år:2021 år:20")
+    first, second = response.applied
+    assert state.without([first]).q == "tilsyn år:20"
+    assert state.without([second]).q == "tilsyn år:2021"
+    chips = _chips(client, "/soeg?q=tilsyn+år:2021+år:20")
+    removal = next(href for label, href in chips.items() if label.endswith(": 2021"))
+    assert parse_qs(urlsplit(removal).query)["q"] == ["tilsyn år:20"]
+
+
+def test_one_chip_per_law_filter_and_url_filters_removed_by_value(client, archive):
+    response = archive.search(SearchRequest(q="lov:§ 85"))
+    assert len(response.applied) == 1 and set(response.applied[0].values) == {"serviceloven § 85", "§ 85"}
+    both = archive.search(SearchRequest(q="råd:socialudvalget", filters={"council": ["Socialudvalget"]}))
+    assert [(a.origin, a.values) for a in both.applied] == [("url", ("Socialudvalget",)), ("q", ("Socialudvalget",))]
+    from webapp.params import SearchState
+
+    state = SearchState(q="råd:socialudvalget", filters={"council": ("Socialudvalget",)})
+    url_chip, typed_chip = both.applied
+    assert state.without([url_chip]).filters == {} and state.without([url_chip]).q == "råd:socialudvalget"
+    assert state.without([typed_chip]).filters == {"council": ("Socialudvalget",)} and state.without([typed_chip]).q == ""

@@ -51,13 +51,14 @@ WORD = "kodeordxss"  # found only in the markup-laden document
 HTML_WORD = "kodeordhtmlxss"
 SECRET = "HEMMELIGT-UDEN-FOR-KORPUS"
 PUBLIC_ROUTES = {
-    "/", "/soeg", "/soeg.atom", "/soeg.csv", "/punkt/<item_id>", "/sag/<path:case_number>",
+    "/", "/soeg", "/soeg.atom", "/soeg.csv", "/soeg.jsonl", "/punkt/<item_id>", "/sag/<path:case_number>",
     "/moede/<meeting_id>", "/moede/<meeting_id>/kilde", "/institution/<slug>", "/raad/<slug>",
     "/api/search", "/api/items/<item_id>", "/api/meetings/<meeting_id>", "/api/cases/<path:case_number>",
     "/api/openapi.json", "/static/<path:filename>",
     "/person/<person_id>", "/person/<person_id>.atom", "/api/people", "/api/people/<person_id>",
+    "/sag/<path:case_number>.atom", "/sag/<path:case_number>/dossier", "/raad/<slug>.atom", "/institution/<slug>.atom",
 }
-SEARCH_ROUTES = ("/soeg", "/soeg.atom", "/soeg.csv", "/api/search")
+SEARCH_ROUTES = ("/soeg", "/soeg.atom", "/soeg.csv", "/soeg.jsonl", "/api/search")
 RECORD_ROUTES = ("/punkt/", "/moede/", "/sag/", "/institution/", "/raad/", "/api/items/", "/api/meetings/",
                  "/api/cases/", "/person/", "/api/people/")
 PATHOLOGICAL = {
@@ -323,8 +324,10 @@ def check_search_response(route: str, response, expected: int | None) -> None:
     if route == "/soeg.atom":
         assert ET.fromstring(body).tag == f"{ATOM}feed"
     elif route == "/soeg.csv":
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][0] == "id"
+    elif route == "/soeg.jsonl":
+        assert all(isinstance(json.loads(line), dict) for line in body.decode("utf-8").splitlines())
     elif route == "/api/search":
         assert {"total", "results", "facets"} <= json.loads(body).keys()
     else:
@@ -463,17 +466,17 @@ def test_document_markup_is_escaped_in_the_atom_feed(client):
     [entry] = ET.fromstring(response.data).findall(f"{ATOM}entry")
     assert SCRIPT in entry.findtext(f"{ATOM}title")  # text, XML-escaped on the wire
     summary = entry.find(f"{ATOM}summary")
-    assert summary.get("type") == "html"
-    assert_inert(summary.text, SCRIPT)  # the HTML a feed reader renders shows the markup as text
+    assert summary.get("type") == "text"  # plain text: a feed reader renders nothing of it as markup
+    assert f"{WORD} her {SCRIPT}" in summary.text  # the document's markup, as text
 
 
 def test_spreadsheet_formulas_are_neutralised_in_csv(client):
     response = client.get("/soeg.csv", query_string={"q": WORD})
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     titles = [row["titel"] for row in rows]
     assert titles and all(not t.startswith(("=", "+", "-", "@")) for t in titles)
     response = client.get("/soeg.csv", query_string={"municipality": "Testby", "per_page": "100"})
-    titles = [row["titel"] for row in csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")))]
+    titles = [row["titel"] for row in csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";")]
     assert any(t.startswith("'=HYPERLINK") for t in titles), titles
 
 

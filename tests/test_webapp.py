@@ -388,7 +388,7 @@ def test_csv_export_parses_and_contains_hits(client):
     response = client.get("/soeg.csv?council=Socialudvalget")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 10
     assert {row["råd"] for row in rows} == {"Socialudvalget"}
     assert f"{SOCIAL_MEETING}-4" in {row["id"] for row in rows}
@@ -405,7 +405,7 @@ BAD_PARAMETERS = [
 ]
 
 
-@pytest.mark.parametrize("route", ["/soeg", "/soeg.atom", "/soeg.csv"])
+@pytest.mark.parametrize("route", ["/soeg", "/soeg.atom", "/soeg.csv", "/soeg.jsonl"])
 @pytest.mark.parametrize("params", BAD_PARAMETERS)
 def test_bad_parameters_give_a_danish_400_page(client, route, params):
     response = client.get(f"{route}?q=tilsyn&{params}")
@@ -426,7 +426,7 @@ ODD_QUERIES = [
 @pytest.mark.parametrize("q", ODD_QUERIES)
 def test_odd_queries_never_give_500(client, q):
     expected = 400 if len(q) > 500 else 200  # a query over 500 characters is refused, never cut
-    for route in ("/soeg", "/soeg.atom", "/soeg.csv", "/api/search"):
+    for route in ("/soeg", "/soeg.atom", "/soeg.csv", "/soeg.jsonl", "/api/search"):
         response = client.get(route, query_string={"q": q})
         assert response.status_code == expected, (route, q, response.status_code)
 
@@ -566,10 +566,11 @@ def test_stylesheet_has_visible_focus(client):
 def test_only_public_routes_exist(app):
     rules = {rule.rule for rule in app.url_map.iter_rules()}
     assert rules == {
-        "/", "/soeg", "/soeg.atom", "/soeg.csv", "/punkt/<item_id>", "/sag/<path:case_number>",
+        "/", "/soeg", "/soeg.atom", "/soeg.csv", "/soeg.jsonl", "/punkt/<item_id>", "/sag/<path:case_number>",
         "/moede/<meeting_id>", "/moede/<meeting_id>/kilde", "/institution/<slug>", "/raad/<slug>",
         "/api/search", "/api/items/<item_id>", "/api/meetings/<meeting_id>", "/api/cases/<path:case_number>",
         "/api/openapi.json", "/static/<path:filename>",
         "/person/<person_id>", "/person/<person_id>.atom", "/api/people", "/api/people/<person_id>",
+        "/sag/<path:case_number>.atom", "/sag/<path:case_number>/dossier", "/raad/<slug>.atom", "/institution/<slug>.atom",
     }
     assert not app.debug

@@ -15,7 +15,7 @@ from flask import Flask
 from indexer.kle import load_kle
 from indexer.query import MAX_QUERY_CHARS
 
-from . import api, archive_state, errors, exports, labels, pages, people, security
+from . import api, archive_state, errors, exports, feeds, labels, pages, people, security
 from .sources import default_corpus_dir
 
 
@@ -63,6 +63,7 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
     errors.install(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(people.bp)
     return app

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.serialize import case_url, item_url, meeting_url, response_to_json
@@ -16,13 +16,14 @@ from indexer.serialize import case_url, item_url, meeting_url, response_to_json
 from .archive_state import get_archive
 from .casework import ordered_timeline
 from .openapi import openapi_document
+from .pages import source_url
 from .params import parse_meeting_page, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 TREATMENT_FIELDS = (
     "date", "council", "municipality", "item_id", "title", "decision", "decision_kind",
-    "source", "in_archive", "relation", "notes", "referenced_by", "role",
+    "source", "in_archive", "relation", "notes", "referenced_by", "role", "publication_url",
 )
 
 
@@ -45,7 +46,8 @@ def item(item_id: str):
     record = get_archive().item(item_id)
     if record is None:
         raise NotFound("Punktet findes ikke i arkivet.")
-    return jsonify({**record, **item_links(record)})
+    return jsonify({**record, **item_links(record), "publication_url": record.get("url"),
+                    "source_url": source_url(record)})
 
 
 @bp.get("/meetings/<meeting_id>")
@@ -59,12 +61,12 @@ def meeting(meeting_id: str):
     agenda = record.get("items", [])
     start, end = shown.bounds(len(agenda))
     items = [
-        {**summary, "url": item_url(summary["id"]),
+        {**summary, "url": item_url(summary["id"]), "publication_url": summary.get("url"),
          "case_url": case_url(summary["case_number"]) if summary.get("case_number") else None}
         for summary in agenda[start:end]
     ]
     return jsonify({**record, "items": items, "items_total": len(agenda), "page": shown.page,
-                    "per_page": shown.per_page, "url": meeting_url(record["id"])})
+                    "per_page": shown.per_page, "url": meeting_url(record["id"]), "publication_url": record.get("url")})
 
 
 @bp.get("/cases/<path:case_number>")
@@ -88,6 +90,9 @@ def case(case_number: str):
             "kle": timeline.get("kle"),
             "municipalities": timeline.get("municipalities", []),
             "url": case_url(timeline["case_number"]),
+            "dossier_url": url_for("pages.dossier", case_number=timeline["case_number"]),
+            "feed_url": url_for("feeds.case_feed", case_number=timeline["case_number"]),
+            "subjects": timeline["subjects"],
             "treatments": treatments,
         }
     )

@@ -46,3 +46,30 @@ def other_treatments(archive: Archive, item: dict[str, Any]) -> list[dict[str, A
     if timeline is None:
         return []
     return [entry for entry in timeline["treatments"] if entry["item_id"] != item["id"]]
+
+
+def dossier_entries(archive: Archive, timeline: dict[str, Any]) -> list[dict[str, Any]]:
+    """The case dossier's treatments, in the timeline's date order, each with
+    its whole item record (decision, sections, attachments, publication link).
+
+    A section whose text an earlier treatment already showed word for word
+    (a Byråd item repeating the fagudvalg's Sagsfremstilling) is not printed
+    again but named (`repeated`), so the dossier stays readable on paper and
+    still shows each body's own decision whole.
+    """
+    shown: dict[str, dict[str, Any]] = {}  # section text → the treatment that showed it first
+    entries = []
+    for treatment in timeline["treatments"]:
+        record = archive.item(treatment["item_id"]) if treatment.get("item_id") else None
+        sections, repeated = [], []
+        for section in (record or {}).get("sections", []):
+            key = " ".join(section["text"].split())
+            if not key:
+                continue
+            if key in shown:
+                repeated.append({"heading": section["heading"], **shown[key]})
+            else:
+                shown[key] = {"council": treatment.get("council"), "date": treatment.get("date")}
+                sections.append(section)
+        entries.append({**treatment, "record": record, "sections": sections, "repeated": repeated})
+    return entries

@@ -103,6 +103,13 @@ def file_name(path: str | None) -> str:
     return (path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
+def public_url(path: str) -> str:
+    """/punkt/x → https://arkiv.example.dk/punkt/x: the configured public
+    address (--base-url), for addresses printed on paper."""
+    base = current_app.config.get("BASE_URL", "") if has_app_context() else ""
+    return base + path if path.startswith("/") else path
+
+
 def paragraphs(text: str | None) -> list[str]:
     """Section text split at blank lines; single newlines stay (CSS pre-line)."""
     return [p.strip("\n") for p in (text or "").split("\n\n") if p.strip()]
@@ -117,6 +124,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(paragraphs)
     app.add_template_filter(decision_detail)
     app.add_template_filter(file_name)
+    app.add_template_filter(public_url)
     app.add_template_global(facet_label)
     app.add_template_global(kle_path)
     app.add_template_global(council_slug)

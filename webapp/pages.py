@@ -6,7 +6,7 @@ from collections import defaultdict
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, send_file
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.ingest import shown_name
@@ -14,14 +14,31 @@ from indexer.people import people_table
 from indexer.serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
-from .casework import ordered_timeline, other_treatments
-from .labels import council_name, council_slug, da_date, slugify
+from .casework import dossier_entries, ordered_timeline, other_treatments
+from .feeds import case_title, council_title, institution_title
+from .labels import council_name, da_date
+from .lookup import council_meetings, institution_names
 from .params import parse_meeting_page, parse_search
 from .search_view import build_results
 from .security import SOURCE_CSP
 from .sources import resolve_source, source_mimetype
 
 bp = Blueprint("pages", __name__)
+
+
+def feed_link(title: str, endpoint: str, **values: str) -> dict[str, str]:
+    """What base.html's <link rel="alternate"> and the "Følg" link need."""
+    return {"title": title, "url": url_for(endpoint, **values)}
+
+
+def source_url(record: dict[str, Any]) -> str | None:
+    """The meeting's source file on this site, opened at the item's page when
+    the source is a PDF and the reader recorded where the item starts."""
+    if resolve_source(record.get("source"), holder().corpus_dir) is None:
+        return None
+    url = url_for("pages.meeting_source", meeting_id=record["meeting_id"])
+    page = record.get("page")
+    return f"{url}#page={page}" if page and str(record.get("source", "")).lower().endswith(".pdf") else url
 
 LATEST_MEETINGS = 8
 FRONT_INSTITUTIONS = 15
@@ -68,6 +85,7 @@ def item(item_id: str):
         "item.html",
         item=record,
         has_file=resolve_source(record.get("source"), holder().corpus_dir) is not None,
+        source_url=source_url(record),
         treatments=other_treatments(archive, record),
         case_url=case_url,
         item_url=item_url,
@@ -78,6 +96,15 @@ def item(item_id: str):
 def reference_label(record: dict[str, Any]) -> str:
     """"Socialudvalget, 6. maj 2025, punkt 4: Skærpet tilsyn …" for a link to an item."""
     return f"{council_name(record.get('council')) if record.get('council') else 'Notat'}, {da_date(record.get('date'))}, punkt {record['number']}: {record['title']}"
+
+
+def danish_reference_labels(archive, timeline: dict[str, Any]) -> None:
+    """casework labels reference links with ISO dates; a page shows dates the Danish way."""
+    for entry in timeline["treatments"]:
+        for link in entry.get("referenced_by_links", []):
+            record = archive.item(link["id"])
+            if record is not None:
+                link["label"] = reference_label(record)
 
 
 @bp.get("/sag/<path:case_number>")
@@ -91,13 +118,31 @@ def case(case_number: str):
     timeline = ordered_timeline(archive, canonical)
     if timeline is None:
         raise NotFound("Sagsnummeret findes ikke i arkivet.")
-    # casework labels reference links with ISO dates; a page shows dates the Danish way.
-    for entry in timeline["treatments"]:
-        for link in entry.get("referenced_by_links", []):
-            record = archive.item(link["id"])
-            if record is not None:
-                link["label"] = reference_label(record)
-    return render_template("case.html", case=timeline, item_url=item_url)
+    danish_reference_labels(archive, timeline)
+    return render_template("case.html", case=timeline, item_url=item_url,
+                           feed=feed_link(case_title(canonical), "feeds.case_feed", case_number=canonical))
+
+
+@bp.get("/sag/<path:case_number>/dossier")
+def dossier(case_number: str):
+    """The case on paper: every treatment in date order with its decision whole,
+    attachments and sources, laid out for printing ("Gem som PDF")."""
+    archive = get_archive()
+    canonical = archive.canonical_case(case_number)
+    if canonical is None:
+        raise NotFound(f"Sagsnummeret findes ikke i arkivet: «{case_number[:80]}».")
+    if canonical != case_number:
+        return redirect(url_for("pages.dossier", case_number=canonical), code=301)
+    timeline = ordered_timeline(archive, canonical)
+    if timeline is None:
+        raise NotFound("Sagsnummeret findes ikke i arkivet.")
+    danish_reference_labels(archive, timeline)
+    entries = dossier_entries(archive, timeline)
+    for entry in entries:
+        if entry.get("record"):
+            entry["source_url"] = source_url(entry["record"])
+    return render_template("dossier.html", case=timeline, entries=entries, item_url=item_url, meeting_url=meeting_url,
+                           feed=feed_link(case_title(canonical), "feeds.case_feed", case_number=canonical))
 
 
 def agenda_pages(meeting_id: str, page: int, last_page: int) -> list[tuple[int, str]]:
@@ -161,7 +206,7 @@ def meeting_source(meeting_id: str):
 @bp.get("/institution/<slug>")
 def institution(slug: str):
     archive = get_archive()
-    names = sorted(name for name in archive.facet_universe("institution") if slugify(name) == slug)
+    names = institution_names(slug)
     if not names:
         raise NotFound("Institutionen findes ikke i arkivet.")
     items: dict[str, dict[str, Any]] = {}
@@ -171,6 +216,7 @@ def institution(slug: str):
     rows = sorted(items.values(), key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
     return render_template(
         "institution.html",
+        feed=feed_link(institution_title(names), "feeds.institution_feed", slug=slug),
         names=names,
         years=by_year(rows),
         total=len(rows),
@@ -182,7 +228,7 @@ def institution(slug: str):
 
 @bp.get("/raad/<slug>")
 def council(slug: str):
-    meetings = [m for m in get_archive().meetings() if council_slug(m["council"]) == slug]
+    meetings = council_meetings(slug)
     if not meetings:
         raise NotFound("Rådet eller udvalget findes ikke i arkivet.")
     per_municipality: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -192,6 +238,7 @@ def council(slug: str):
     spellings = {row["council"] for row in meetings}
     return render_template(
         "council.html",
+        feed=feed_link(council_title(meetings[0]["council"]), "feeds.council_feed", slug=slug),
         members={m: table.in_council(spellings, m) for m in per_municipality},
         name=council_name(meetings[0]["council"]),
         council_value=meetings[0]["council"],

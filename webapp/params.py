@@ -13,6 +13,7 @@ user should hear about, not silently page 1.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import urlencode
@@ -20,11 +21,14 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from indexer.query import DATE_ALIASES, FIELD_ALIASES, MAX_QUERY_CHARS, TOKEN
-from indexer.search import MAX_WINDOW, SearchRequest, fold
+from indexer.query import FIELD_ALIASES, MAX_QUERY_CHARS, without_spans
+from indexer.search import MAX_TREATED_BY, MAX_WINDOW, TREATED_BY, AppliedFilter, SearchRequest
 from indexer.schema import FACET_KEYS
 
 SORTS = ("relevance", "date", "date_asc")
+GROUPS = ("case",)  # group=case: one line per case
+# Every filter the URL carries: the facets, and "behandlet af" (cases treated by all the given bodies).
+FILTER_KEYS = (*FACET_KEYS, TREATED_BY)
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 # The deepest page, whatever per_page is (a bound that does not depend on
@@ -59,6 +63,7 @@ class SearchState:
     per_page: int = DEFAULT_PER_PAGE
     date_from: str | None = None
     date_to: str | None = None
+    group: str | None = None  # "case": one line per case
 
     # --- derived ---------------------------------------------------------------
 
@@ -81,6 +86,7 @@ class SearchState:
             per_page=self.per_page,
             date_from=self.date_from,
             date_to=self.date_to,
+            group=self.group,
         )
         return replace(request, **overrides)
 
@@ -91,7 +97,7 @@ class SearchState:
         pairs: list[tuple[str, str]] = []
         if self.q:
             pairs.append(("q", self.q))
-        for key in FACET_KEYS:
+        for key in FILTER_KEYS:
             pairs.extend((key, value) for value in self.filters.get(key, ()))
         if self.date_from:
             pairs.append(("fra", self.date_from))
@@ -99,6 +105,8 @@ class SearchState:
             pairs.append(("til", self.date_to))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
+        if self.group:
+            pairs.append(("group", self.group))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
         if self.page != 1:
@@ -115,6 +123,9 @@ class SearchState:
     def with_sort(self, sort: str) -> SearchState:
         return replace(self, sort=sort, page=1)
 
+    def with_group(self, group: str | None) -> SearchState:
+        return replace(self, group=group, page=1)
+
     def with_q(self, q: str) -> SearchState:
         return replace(self, q=q, page=1)
 
@@ -124,46 +135,26 @@ class SearchState:
             return replace(self, page=1)
         return replace(self, filters={**self.filters, key: (*current, value)}, page=1)
 
-    def without_filter(self, key: str, value: str) -> SearchState:
-        """Drop a filter given its resolved value ("Socialudvalget"), whether it
-        came from a URL parameter as typed ("socialudvalget") or from the query
-        text ("råd:socialudvalget")."""
-        kept = tuple(v for v in self.filters.get(key, ()) if not _resolves_to(v, value))
-        filters = {k: v for k, v in self.filters.items() if k != key}
-        if kept:
-            filters[key] = kept
-        q = _strip_field_tokens(self.q, lambda field, typed: FIELD_ALIASES.get(field) == key and _resolves_to(typed, value))
-        return replace(self, filters=filters, q=q, page=1)
-
-    def without_dates(self) -> SearchState:
-        q = _strip_field_tokens(self.q, lambda field, typed: field in DATE_ALIASES)
-        return replace(self, date_from=None, date_to=None, q=q, page=1)
+    def without(self, applied: Iterable[AppliedFilter]) -> SearchState:
+        """The state without the given filters, exactly as they were given: a
+        URL parameter by its value, a token typed into the query by its span
+        (`AppliedFilter`, recorded by the search), nothing else touched."""
+        applied = list(applied)
+        from_url = {(given.key, given.typed) for given in applied if given.origin == "url"}
+        filters = {key: kept for key, values in self.filters.items()
+                   if (kept := tuple(v for v in values if (key, v) not in from_url))}
+        spans = [(given.start, given.end) for given in applied
+                 if given.origin == "q" and given.start is not None and given.end is not None]
+        return replace(
+            self, filters=filters, q=without_spans(self.q, spans) if spans else self.q, page=1,
+            date_from=None if ("from", self.date_from) in from_url else self.date_from,
+            date_to=None if ("to", self.date_to) in from_url else self.date_to,
+        )
 
     def for_export(self) -> SearchState:
-        """Feeds and CSV files are lists of the newest matches, not a page."""
-        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE)
-
-
-def _resolves_to(typed: str, resolved: str) -> bool:
-    """Mirror of Archive.resolve_filters: exact, folded, or folded prefix."""
-    wanted, have = fold(typed), fold(resolved)
-    return typed == resolved or wanted == have or (bool(wanted) and have.startswith(wanted))
-
-
-def _strip_field_tokens(q: str, matches) -> str:
-    """The query text without the `field:value` tokens `matches` selects."""
-    pieces: list[str] = []
-    last = 0
-    for token in TOKEN.finditer(q):
-        raw_field = (token["field"] or "").lower()
-        typed = token["phrase"] if token["phrase"] is not None else token["word"]
-        if raw_field and typed is not None and matches(raw_field, typed.strip()):
-            pieces.append(q[last:token.start()])
-            last = token.end()
-    if not pieces:
-        return q
-    pieces.append(q[last:])
-    return re.sub(r"\s{2,}", " ", "".join(pieces)).strip()
+        """Feeds and CSV files are lists of the newest matching items, not a
+        page, and not folded into cases (a row per item keeps every decision)."""
+        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE, group=None)
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -195,12 +186,14 @@ def parse_date(value: str | None, label: str) -> str | None:
 
 def parse_filters(args: MultiDict) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
-    for key in FACET_KEYS:
+    for key in FILTER_KEYS:
         # one name per filter in both languages: ?kommune= is ?municipality=, ?råd= is ?council=
         names = [key, *(alias for alias, target in FIELD_ALIASES.items() if target == key and alias != key)]
         given = [value for name in names for value in args.getlist(name)]  # limits count what was sent
         if len(given) > MAX_VALUES_PER_FACET:
             raise BadParameter(f"Højst {MAX_VALUES_PER_FACET} værdier pr. filter ({key}).")
+        if key == TREATED_BY and len(set(given)) > MAX_TREATED_BY:
+            raise BadParameter(f"Højst {MAX_TREATED_BY} organer i «behandlet af» ({key}).")
         if any(len(v) > MAX_VALUE_CHARS for v in given):
             raise BadParameter(f"En filterværdi ({key}) er for lang (højst {MAX_VALUE_CHARS} tegn).")
         values = [printable(v).strip() for v in given if v and printable(v).strip()]
@@ -238,6 +231,9 @@ def parse_search(args: MultiDict) -> SearchState:
     per_page = parse_int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, "Antal pr. side (per_page)")
     page = parse_int(args, "page", 1, 1, MAX_PAGE, "Sidetallet (page)")
     date_from, date_to = parse_dates(args)
+    group = (args.get("group") or "").strip() or None
+    if group is not None and group not in GROUPS:
+        raise BadParameter("Gruppering (group) skal være case (én linje pr. sag) eller udeladt.")
     return SearchState(
         q=q,
         filters=parse_filters(args),
@@ -246,6 +242,7 @@ def parse_search(args: MultiDict) -> SearchState:
         per_page=per_page,
         date_from=date_from,
         date_to=date_to,
+        group=group,
     )
 
 

@@ -9,9 +9,8 @@ the person's newest items.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
-from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
@@ -21,13 +20,12 @@ from indexer.search import Hit, SearchRequest
 from indexer.serialize import item_url, meeting_url
 
 from .archive_state import get_archive
-from .exports import ATOM_NS, base_url
-from .labels import council_slug, da_date
+from .feeds import Feed, FeedEntry, atom_response, newest_first
+from .labels import council_slug
 
 bp = Blueprint("people", __name__)
 
 MENTIONS_SHOWN = 50
-FEED_ENTRIES = 50
 MAX_ID_CHARS = 200
 NOT_FOUND = "Personen findes ikke i arkivet."
 
@@ -135,53 +133,39 @@ def person_page(person_id: str):
 # --- Atom -------------------------------------------------------------------------------------
 
 
-def feed_entries(person: Person, hits: list[Hit]) -> list[dict[str, Any]]:
-    """The person's newest items: votes, absences and mentions, one entry per item."""
-    entries: dict[str, dict[str, Any]] = {}
+def feed_entries(person: Person, hits: list[Hit]) -> list[FeedEntry]:
+    """The person's items: votes, absences and mentions, one entry per item,
+    each saying why it is there ("Stemte: Imod (som Ø)", "Fraværende")."""
+    why: dict[str, list[str]] = {}
+    rows: dict[str, dict[str, Any]] = {}
     for vote in person.votes:
         label = POSITION_LABELS[vote.position] + (f" (som {vote.via_party})" if vote.via_party else "")
-        entries.setdefault(vote.item_id, {"id": vote.item_id, "title": vote.title, "date": vote.date,
-                                          "council": vote.council, "number": vote.number, "what": []})["what"].append(f"Stemte: {label}")
+        rows.setdefault(vote.item_id, {"id": vote.item_id, "title": vote.title, "date": vote.date,
+                                       "council": vote.council, "number": vote.number})
+        why.setdefault(vote.item_id, []).append(f"Stemte: {label}.")
     for row in person.meetings:
         for absent in row.absent_items:
-            entries.setdefault(absent.item_id, {"id": absent.item_id, "title": absent.title, "date": row.date,
-                                                "council": row.council, "number": absent.number, "what": []})["what"].append("Fraværende")
+            rows.setdefault(absent.item_id, {"id": absent.item_id, "title": absent.title, "date": row.date,
+                                             "council": row.council, "number": absent.number})
+            why.setdefault(absent.item_id, []).append("Fraværende.")
     for hit in hits:
-        entries.setdefault(hit.id, {"id": hit.id, "title": hit.title, "date": hit.date, "council": hit.council,
-                                    "number": hit.number, "what": []})["what"].append("Nævnt i punktet")
-    ordered = sorted(entries.values(), key=lambda e: (e["date"] or "", e["id"]), reverse=True)
-    return ordered[:FEED_ENTRIES]
-
-
-def _timestamp(day: str | None) -> str:
-    return f"{day}T00:00:00Z" if day else "1970-01-01T00:00:00Z"
+        rows.setdefault(hit.id, {"id": hit.id, "title": hit.title, "date": hit.date, "council": hit.council,
+                                 "number": hit.number})
+        why.setdefault(hit.id, []).append("Nævnt i punktet.")
+    archive = get_archive()
+    entries = []
+    for row in newest_first([FeedEntry.from_record(r) for r in rows.values()]):
+        record = archive.item(row.item_id) or {}
+        entries.append(replace(row, municipality=person.municipality, decision=record.get("decision"),
+                               decision_kind=record.get("decision_kind"), notes=tuple(why[row.item_id])))
+    return entries
 
 
 @bp.get("/person/<person_id>.atom")
 def person_feed(person_id: str) -> Response:
     person = find_person(person_id)
     _, hits = mentions(person)
-    entries = feed_entries(person, hits)
-    root = base_url()
-    ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-    self_url = root + url_for("people.person_feed", person_id=person.id)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}id").text = self_url
-    ET.SubElement(feed, f"{{{ATOM_NS}}}title").text = f"Rådsarkiv: {person.name} ({person.municipality})"
-    ET.SubElement(feed, f"{{{ATOM_NS}}}updated").text = _timestamp(entries[0]["date"] if entries else None)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", rel="self", href=self_url)
-    ET.SubElement(feed, f"{{{ATOM_NS}}}link", rel="alternate", type="text/html",
-                  href=root + url_for("people.person_page", person_id=person.id))
-    for data in entries:
-        entry = ET.SubElement(feed, f"{{{ATOM_NS}}}entry")
-        url = root + item_url(data["id"])
-        ET.SubElement(entry, f"{{{ATOM_NS}}}id").text = url
-        ET.SubElement(entry, f"{{{ATOM_NS}}}title").text = data["title"]
-        ET.SubElement(entry, f"{{{ATOM_NS}}}updated").text = _timestamp(data["date"])
-        ET.SubElement(entry, f"{{{ATOM_NS}}}link", href=url, rel="alternate", type="text/html")
-        author = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
-        ET.SubElement(author, f"{{{ATOM_NS}}}name").text = " – ".join(filter(None, [person.municipality, data["council"]]))
-        ET.SubElement(entry, f"{{{ATOM_NS}}}summary").text = (
-            f"{data['council'] or 'Notat'}, {da_date(data['date'])}, punkt {data['number']}: {'; '.join(data['what'])}"
-        )
-    return Response(ET.tostring(feed, encoding="utf-8", xml_declaration=True), mimetype="application/atom+xml")
+    return atom_response(Feed(
+        f"Rådsarkiv: {person.name} ({person.municipality})", url_for("people.person_feed", person_id=person.id),
+        url_for("people.person_page", person_id=person.id), feed_entries(person, hits),
+    ))

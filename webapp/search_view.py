@@ -13,10 +13,13 @@ from math import ceil
 
 from markupsafe import Markup
 
+from indexer.grouping import CaseLine
 from indexer.schema import FACETS
-from indexer.search import Hit, SearchResponse
-from indexer.serialize import case_url, item_url, meeting_url
+from indexer.search import TREATED_BY, Hit, SearchResponse
+from indexer.people import PersonOffer
+from indexer.serialize import case_url, item_url, meeting_url, person_url
 
+from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label
 from .params import SORTS, SearchState
 
@@ -66,6 +69,27 @@ class ResultRow:
 
 
 @dataclass
+class TreatmentStep:
+    """One body's treatment on a case line, linked when the item is in the archive."""
+
+    council: str
+    date: str
+    url: str | None
+    items: int = 1  # archived items of this body on this date (one meeting can take a case in several items)
+
+
+@dataclass
+class CaseRow:
+    """A line of the grouped view: a case, or an item without a case number."""
+
+    line: CaseLine
+    url: str  # the case page, or the item's page for an item without a case number
+    hit_url: str  # the best matching item
+    steps: list[TreatmentStep]
+    snippet: Markup
+
+
+@dataclass
 class ResultsView:
     rows: list[ResultRow]
     facets: list[FacetGroup]
@@ -82,7 +106,13 @@ class ResultsView:
     page_out_of_range: bool = False
     notes: list[str] = field(default_factory=list)
     case_link: str | None = None  # "Gå til sagen": the query is a case number the archive knows
+    person_links: list[PersonJump] = field(default_factory=list)  # "Gå til personen": the query is a person's name
+    jsonl_url: str = ""
+    grouped: bool = False  # one line per case (`lines`)
+    lines: list[CaseRow] = field(default_factory=list)
+    views: list[Link] = field(default_factory=list)  # "Alle punkter" | "Én linje pr. sag"
     original_url: str | None = None  # the results are for a corrected query: search for what was typed instead
+    feed_title: str = ""  # the Atom feed's title, "Rådsarkiv: søgning: tilsyn, Socialudvalget"
 
 
 def trim_snippet(html: str, limit: int = SNIPPET_CHARS) -> str:
@@ -141,13 +171,32 @@ def result_row(hit: Hit) -> ResultRow:
     )
 
 
+def case_row(line: CaseLine) -> CaseRow:
+    """A case line with its links: the case page, the best item, each archived treatment."""
+    steps: list[TreatmentStep] = []
+    for t in line.treatments:
+        date = da_date(t.date) if t.date else "uden dato"
+        previous = steps[-1] if steps else None
+        if previous and t.item_id and previous.url and (previous.council, previous.date) == (t.council, date):
+            previous.items += 1  # "Socialudvalget, 6. maj 2025 (3 punkter)", not the same step three times
+            continue
+        steps.append(TreatmentStep(t.council, date, item_url(t.item_id) if t.item_id else None))
+    return CaseRow(
+        line=line,
+        url=case_url(line.case_number) if line.case_number else item_url(line.hit.id),
+        hit_url=item_url(line.hit.id),
+        steps=steps,
+        snippet=Markup(trim_snippet(line.hit.snippet or "")),
+    )
+
+
 def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
         values = response.facets.get(facet.key, [])
         links = []
         for value in values:
-            target = state.without_filter(facet.key, value.value) if value.selected else state.with_filter(facet.key, value.value)
+            target = state.without(_selecting(response, facet.key, value.value)) if value.selected else state.with_filter(facet.key, value.value)
             links.append(Link(facet_value_label(facet.key, value.value), target.url(), value.selected, value.count))
         if links:
             groups.append(FacetGroup(facet.key, facet.label, links))
@@ -158,13 +207,40 @@ def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
     """Every filter in force, each with the URL that removes it."""
     active = []
     for facet in FACETS:
-        for value in response.filters.get(facet.key, []):
-            label = f"{facet.label}: {facet_value_label(facet.key, value)}"
-            active.append(Link(label, state.without_filter(facet.key, value).url(), True))
+        for given in (a for a in response.applied if a.key == facet.key):
+            # one chip per filter as given: "lov:§ 85" selects § 85 in every law, one chip
+            shown = facet_value_label(facet.key, given.values[0]) if len(given.values) == 1 else given.typed
+            active.append(Link(f"{facet.label}: {shown}", state.without([given]).url(), True))
+    for given in (a for a in response.applied if a.key == TREATED_BY):
+        shown = given.values[0] if given.values else given.typed
+        active.append(Link(f"Behandlet af: {shown}", state.without([given]).url(), True))
     if response.date_from or response.date_to:
         span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
-        active.append(Link(f"Periode: {span}", state.without_dates().url(), True))
+        bounds = [a for a in response.applied if a.key in ("from", "to")]
+        active.append(Link(f"Periode: {span}", state.without(bounds).url(), True))
     return active
+
+
+def _selecting(response: SearchResponse, key: str, value: str) -> list:
+    """The filters in force that select `value` (a selected facet value's link removes them)."""
+    return [given for given in response.applied if given.key == key and value in given.values]
+
+
+@dataclass
+class PersonJump:
+    """"Gå til personen: Tina Rottbøll (Byråd)", and the search narrowed to the
+    items that name her (a name search also finds the items she only took part in)."""
+
+    label: str
+    url: str
+    named_url: str | None  # None when the search is already narrowed to a person
+
+
+def person_link(state: SearchState, offer: PersonOffer) -> PersonJump:
+    councils = ", ".join(offer.councils[:2])  # the bodies they sat in most
+    label = f"{offer.name} ({councils})" if councils else offer.name
+    narrowed = "person" in state.filters or re.search(r"(?i)\b(?:person|navn):", state.q)
+    return PersonJump(label, person_url(offer.id), None if narrowed else state.with_filter("person", offer.name).url())
 
 
 def page_links(state: SearchState, last_page: int) -> list[Link]:
@@ -177,8 +253,15 @@ def page_links(state: SearchState, last_page: int) -> list[Link]:
 def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
     last_page = min(max(1, ceil(response.total / state.per_page)), state.max_page)
     export = state.for_export()
+    grouped = response.groups is not None
+    views = [Link("Alle punkter", state.with_group(None).url(), not grouped),
+             Link("Én linje pr. sag", state.with_group("case").url(), grouped)]
     return ResultsView(
-        rows=[result_row(hit) for hit in response.results],
+        rows=[] if grouped else [result_row(hit) for hit in response.results],
+        grouped=grouped,
+        lines=[case_row(line) for line in response.groups or []],
+        views=views,
+        jsonl_url=export.url("/soeg.jsonl"),
         facets=facet_groups(state, response),
         active=active_filters(state, response),
         sorts=[Link(SORT_LABELS[s], state.with_sort(s).url(), s == state.sort) for s in SORTS],
@@ -189,8 +272,10 @@ def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
         last_page=last_page,
         suggestion_url=state.with_q(response.suggestion).url() if response.suggestion and not response.corrected_from else None,
         case_link=case_url(response.case) if response.case else None,
+        person_links=[person_link(state, offer) for offer in response.people],
         original_url=state.with_q(response.corrected_from).url() if response.corrected_from else None,
         atom_url=export.url("/soeg.atom"),
+        feed_title=search_title(export),
         csv_url=export.url("/soeg.csv"),
         page_out_of_range=response.total > 0 and state.page > last_page,
         notes=list(response.notes),

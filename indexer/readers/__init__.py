@@ -76,6 +76,10 @@ class SourceText:
     text: str  # repaired; blocks separated by blank lines
     sha256: str  # of the raw file bytes, so re-ingests can skip unchanged files
     declared: DeclaredMeeting | None = None  # what a structured source states outright
+    # Each page's repaired text, page 1 first, for formats with pages (PDF);
+    # `text` is then these pages joined by blank lines. Lets the parser record
+    # the page an item starts on, so a link can open the source there (#page=N).
+    pages: tuple[str, ...] = ()
 
 
 class ReadError(Exception):
@@ -191,7 +195,12 @@ def read_document(path: Path) -> SourceText:
     if hasattr(module, "extract_declared"):
         text, declared = module.extract_declared(data, path)
         return SourceText(path=path, format=fmt, text=text, sha256=sha256, declared=declared)
-    text = module.extract_text(data, path)
+    pages: tuple[str, ...] = ()
+    if hasattr(module, "extract_pages"):
+        pages = tuple(module.extract_pages(data, path))
+        text = "\n\n".join(page for page in pages if page)
+    else:
+        text = module.extract_text(data, path)
     if not looks_like_document(text):
         raise ReadError(path, "not a document: no readable words (binary or random content)")
-    return SourceText(path=path, format=fmt, text=text, sha256=sha256)
+    return SourceText(path=path, format=fmt, text=text, sha256=sha256, pages=pages)

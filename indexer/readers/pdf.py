@@ -72,7 +72,7 @@ import pypdfium2.raw as pdfium_c
 from ..repair import repair_text
 from . import ReadError
 
-__all__ = ["extract_text", "pdf_to_text"]
+__all__ = ["extract_pages", "extract_text", "pdf_pages", "pdf_to_text"]
 
 _NO_TEXT_REASON = "PDF has no text layer (scanned?)"
 _HEADER_ZONE = 0.2  # top and bottom fraction of the page searched for running headers/footers
@@ -550,10 +550,12 @@ def _join_hyphenated(left: str, right: str, vocabulary: frozenset[str]) -> str:
     return head + right
 
 
-def _paragraphs(lines: list[_Line], stats: _Stats) -> list[str]:
-    """Join lines into blocks; parts are collected in lists so long blocks stay linear."""
-    blocks: list[str] = []
+def _paragraphs(lines: list[_Line], stats: _Stats) -> list[tuple[int, str]]:
+    """Join lines into blocks, each with the page its first line is on; parts
+    are collected in lists so long blocks stay linear."""
+    blocks: list[tuple[int, str]] = []
     parts: list[str] = []
+    page = 0
     previous: _Line | None = None
     for line in lines:
         if previous is not None and parts and _continues(previous, line, stats):
@@ -564,19 +566,21 @@ def _paragraphs(lines: list[_Line], stats: _Stats) -> list[str]:
                 parts.append(line.text)
         else:
             if parts:
-                blocks.append(" ".join(parts))
-            parts = [line.text]
+                blocks.append((page, " ".join(parts)))
+            parts, page = [line.text], line.page
         previous = line
     if parts:
-        blocks.append(" ".join(parts))
+        blocks.append((page, " ".join(parts)))
     return blocks
 
 
 # --- entry points -------------------------------------------------------------------
 
 
-def pdf_to_text(data: bytes, path: Path) -> str:
-    """Text of a PDF with paragraphs rebuilt and running headers removed (not yet repaired)."""
+def pdf_pages(data: bytes, path: Path) -> list[str]:
+    """Each page's text with paragraphs rebuilt and running headers removed
+    (not yet repaired). A paragraph that runs on to the next page belongs to
+    the page it starts on, so a heading is always on its own page's text."""
     check_inflation(data, path)
     document = _open(data, path)
     try:
@@ -590,12 +594,26 @@ def pdf_to_text(data: bytes, path: Path) -> str:
     if not any(ch.isalpha() for line in lines for ch in line.text):
         raise ReadError(path, _NO_TEXT_REASON)
     stats = _document_stats(lines, "\n".join(line.text for line in lines))
-    return "\n\n".join(_paragraphs(lines, stats))
+    texts: list[list[str]] = [[] for _ in pages]
+    for page, block in _paragraphs(lines, stats):
+        texts[page].append(block)
+    return ["\n\n".join(blocks) for blocks in texts]
+
+
+def pdf_to_text(data: bytes, path: Path) -> str:
+    """Text of a PDF with paragraphs rebuilt and running headers removed (not yet repaired)."""
+    return "\n\n".join(page for page in pdf_pages(data, path) if page)
+
+
+def extract_pages(data: bytes, path: Path) -> list[str]:
+    """Repaired text of each page of a .pdf file (page 1 first; "" for a page
+    without text); raises ReadError for encrypted, damaged or scanned PDFs."""
+    pages = [repair_text(page) for page in pdf_pages(data, path)]
+    if not any(page.strip() for page in pages):
+        raise ReadError(path, _NO_TEXT_REASON)
+    return pages
 
 
 def extract_text(data: bytes, path: Path) -> str:
     """Repaired text of a .pdf file; raises ReadError for encrypted, damaged or scanned PDFs."""
-    text = repair_text(pdf_to_text(data, path))
-    if not text.strip():
-        raise ReadError(path, _NO_TEXT_REASON)
-    return text
+    return "\n\n".join(page for page in extract_pages(data, path) if page)

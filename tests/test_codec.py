@@ -1,0 +1,66 @@
+"""The inlining codec (indexer/codec.py) stores the same postings as Whoosh's W3."""
+
+from __future__ import annotations
+
+import threading
+
+from whoosh import fields, index
+from whoosh.codec.whoosh3 import W3Codec
+
+from indexer.codec import InliningCodec
+from indexer.scoring import PostingsCache
+
+TEXTS = [
+    "tilsyn med plejehjem", "tilsyn tilsyn og tilsyn", "budget for skoler", "plejehjem og budget",
+    "uanmeldt tilsyn på plejehjem", "skoler", "enestående ord", "budget budget tilsyn", "",
+]
+
+
+def _index(path, codec, segments: int = 2):
+    path.mkdir()
+    ix = index.create_in(path, fields.Schema(body=fields.TEXT(), tag=fields.ID(stored=True)))
+    chunk = -(-len(TEXTS) // segments)
+    for start in range(0, len(TEXTS), chunk):
+        writer = ix.writer(codec=codec)
+        for n, text in enumerate(TEXTS[start:start + chunk], start):
+            writer.add_document(body=text, tag=f"d{n}")
+        writer.commit(merge=False)
+    return ix
+
+
+def _all_postings(ix) -> dict:
+    with ix.reader() as reader:
+        cache = PostingsCache(reader, threading.RLock())
+        return {
+            (name, text): tuple(map(tuple, (a.tolist() for a in cache.postings(name, text))))
+            for name, text in reader.all_terms()
+        }
+
+
+def test_inlined_terms_read_back_as_the_w3_codec_writes_them(tmp_path):
+    plain = _index(tmp_path / "plain", W3Codec())
+    inlined = _index(tmp_path / "inlined", InliningCodec())
+    expected = _all_postings(plain)
+    assert _all_postings(inlined) == expected
+    # single-posting terms ("enestående") really are inlined, others are not
+    with inlined.reader() as reader:
+        leaves = [leaf for leaf, _ in reader.leaf_readers()]
+
+        def inlined_in(term) -> list[bool]:
+            return [leaf.term_info(*term).is_inlined() for leaf in leaves if term in leaf]
+
+        assert inlined_in(("body", "enestående".encode())) == [True]
+        # three postings in the first segment (a block), one in the second (inlined)
+        assert inlined_in(("body", b"tilsyn")) == [False, True]
+
+
+def test_an_inlined_index_merges_and_searches(tmp_path):
+    ix = _index(tmp_path / "ix", InliningCodec(), segments=3)
+    writer = ix.writer(codec=InliningCodec())
+    writer.add_document(body="endnu et enestående tilsyn", tag="ny")
+    writer.commit(optimize=True)  # merging reads inlined terms and writes them again
+    with ix.searcher() as searcher:
+        from whoosh.query import Term
+
+        tags = sorted(hit["tag"] for hit in searcher.search(Term("body", "enestående"), limit=None))
+    assert tags == ["d6", "ny"]
