@@ -11,13 +11,16 @@ peer's build then measures its indexing alone ("build after analysis", as
 issue 14's anchor run states it) while the analysis itself — the floor
 every engine here shares — is measured once, on all cores.
 
-Per item: ``title``, ``decision``, ``body``, ``notes`` (stems, as our text
-fields hold them), ``parts`` (compound-part stems, our ``*_parts`` fields),
-``words`` (every normalised word, small words included, in order: what our
-phrase pairs are made of; a peer answers phrases with positions instead),
-``ids`` (our ``ids`` field's tokens) and the facets ``municipality``,
-``council``, ``year``, ``decision_kind``, ``kle``. Closed items are indexed
-by title only, as ours.
+Per item: ``fields``, every field our search looks a query word up in
+(`word_fields`: the stemmed text fields, their compound parts, the
+identifiers, the attendance names, the dictionary entries), each holding
+exactly the tokens our index holds, because the document is our own
+`indexer.schema.item_document` and each field goes through our schema's own
+analyzer; ``words`` (every normalised word of the text fields, small words
+included, in order: what our phrase pairs are made of; a peer answers
+phrases with positions instead); and the facets municipality, council,
+year, decision kind and KLE group. Closed items hold their title only, as
+ours.
 """
 
 from __future__ import annotations
@@ -29,16 +32,38 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from indexer.analysis import WORD_PATTERN, analyze, analyze_parts, identifier_analyzer, normalise_word
+from indexer.analysis import WORD_PATTERN, normalise_word
 from indexer.ingest import Ingested, discover, try_parse
+from indexer.people import roll_names
 from indexer.records import Item, Meeting
-from indexer.schema import ATTENDANCE_FIELD, facet_values, item_document
+from indexer.schema import FACET_KEYS, TEXT_FIELDS, build_schema, item_document
 
-TEXT_FIELDS = ("title", "decision", "body", "notes")
 FACET_FIELDS = ("municipality", "council", "year", "decision_kind", "kle")
 _WORDS = re.compile(WORD_PATTERN)
+
+
+def word_fields() -> tuple[str, ...]:
+    """The fields a query word is looked up in, exactly those our search uses
+    (`indexer.search.FIELD_WEIGHTS` without the phrase pairs, which the peers
+    answer from positions in ``words`` instead)."""
+    from indexer.search import FIELD_WEIGHTS
+
+    return tuple(name for name in FIELD_WEIGHTS if not name.endswith("_pairs"))
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    return build_schema()
+
+
+def field_tokens(name: str, text: str, mode: str = "index") -> list[str]:
+    """`text` through our schema's own analyzer for field `name`."""
+    if not text:
+        return []
+    return list(_schema()[name].process_text(text, mode=mode))
 
 
 @dataclass
@@ -48,22 +73,14 @@ class AnalysedItem:
     title_text: str  # the title as written, the one stored field a result line needs
     case_number: str | None
     people: list[str]  # names the record holds (absent members, voters), for the query mix
-    title: str
-    decision: str
-    body: str
-    notes: str
-    parts: str
-    words: str
-    ids: str
-    municipality: str | None
-    council: str | None
-    year: str | None
-    decision_kind: str | None
-    kle: str | None
+    fields: dict[str, str]  # field → its tokens joined by spaces (see word_fields)
+    words: str  # every normalised word of the text fields, small words kept, in order
+    facets: dict[str, str | None]  # FACET_FIELDS → value
 
-
-def stems(text: str) -> str:
-    return " ".join(analyze(text)) if text else ""
+    def __getattr__(self, name: str):
+        if name in FACET_FIELDS:
+            return self.facets.get(name)
+        raise AttributeError(name)
 
 
 def normalised_words(text: str) -> list[str]:
@@ -71,29 +88,16 @@ def normalised_words(text: str) -> list[str]:
     return [normalise_word(match.group()) for match in _WORDS.finditer(text)]
 
 
-def identifier_tokens(text: str) -> list[str]:
-    return [token.text for token in identifier_analyzer()(text, mode="index")]
-
-
-def analyse_item(item: Item, meeting: Meeting, rowid: int) -> AnalysedItem:
-    """One item as the peers index it (mirrors `indexer.schema.item_document`)."""
-    document = item_document(item, meeting)  # our own document: the peers index its texts
-    body, decision = document["body"], document["decision"]
-    notes = document["notes"]  # as we index them: with the roll's absences
-    # the roll's other names (our low-weight "people" field) are words, never phrases
-    attended = document[ATTENDANCE_FIELD]
-    texts = (item.title, decision, body, notes)
-    facets = facet_values(item, meeting)
-    ids_source = "\n".join(filter(None, [item.case_number or "", *item.law_refs, body, decision, item.title, notes]))
+def analyse_item(item: Item, meeting: Meeting, rowid: int, roll=None) -> AnalysedItem:
+    """One item as the peers index it: our own index document
+    (`indexer.schema.item_document`), each field through its own analyzer."""
+    doc = item_document(item, meeting, roll)
+    fields = {name: " ".join(field_tokens(name, doc.get(name) or "")) for name in word_fields()}
+    words = " ".join(w for name in TEXT_FIELDS for w in normalised_words(doc.get(name) or ""))
+    facets = {key: (doc["facets"][FACET_KEYS.index(key)] or (None,))[0] for key in FACET_FIELDS}
     people = list(dict.fromkeys([*item.absent, *((item.votes.for_ + item.votes.against) if item.votes else [])]))
-    return AnalysedItem(
-        rowid=rowid, id=item.id, title_text=item.title, case_number=item.case_number, people=people,
-        title=stems(item.title), decision=stems(decision), body=stems(body), notes=stems("\n".join(filter(None, [notes, attended]))),
-        parts=" ".join(token for text in texts if text for token in analyze_parts(text)),
-        words=" ".join(word for text in texts if text for word in normalised_words(text)),
-        ids=" ".join(identifier_tokens(ids_source)),
-        **{key: (facets[key][0] if facets[key] else None) for key in FACET_FIELDS},
-    )
+    return AnalysedItem(rowid=rowid, id=item.id, title_text=item.title, case_number=item.case_number,
+                        people=people, fields=fields, words=words, facets=facets)
 
 
 def _analyse_file(args: tuple[str, str]) -> tuple[str | None, list[dict]]:
@@ -103,7 +107,8 @@ def _analyse_file(args: tuple[str, str]) -> tuple[str | None, list[dict]]:
     if not isinstance(result, Ingested):
         return None, []
     meeting = result.meeting
-    return result.sha256, [asdict(analyse_item(item, meeting, 0)) for item in meeting.items]
+    roll = roll_names(meeting.participants)
+    return result.sha256, [asdict(analyse_item(item, meeting, 0, roll)) for item in meeting.items]
 
 
 def analyse_corpus(corpus: Path, target: Path, procs: int | None = None) -> dict:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from indexer.analysis import STOP_WORDS, analyze
 from indexer.extract import case_key
+from indexer.schema import TEXT_FIELDS
 
 from .analysed import read_analysed
 
@@ -86,8 +87,8 @@ def draw_mix(analysed: Path, sample: int = SAMPLE) -> list[MixQuery]:
     for item in items:
         words = item.words.split()
         word_df.update(set(words))
-        stem_df.update(set(" ".join((item.title, item.decision, item.body, item.notes)).split()))
-        part_df.update(set(item.parts.split()))
+        stem_df.update(set(" ".join(item.fields.get(name, "") for name in TEXT_FIELDS).split()))
+        part_df.update(set(" ".join(item.fields.get(f"{name}_parts", "") for name in TEXT_FIELDS).split()))
         if item.council:
             councils[item.council] += 1
         if item.case_number:

@@ -10,9 +10,11 @@
 
 Both read the JSON lines `bench.analysed` writes, so their build time is
 indexing alone; the analysis is measured once and shared. A query is turned
-into the peers' terms by `peer_query`, with the same analyser: each word is
-stemmed and must match in a text or compound-part field (ours ANDs words
-too), a quoted phrase is its normalised words in order (small words kept)
+into the peers' terms by `peer_query`, with the same analyser: each word
+goes through our schema's analyzer of every field our search looks it up in
+(stems, compound parts, identifiers, attendance names, dictionary entries;
+`bench.analysed.word_fields`) and must match in one of them, weighted as ours
+weighs the field (ours ANDs words too); a quoted phrase is its normalised words in order (small words kept)
 answered with positions, a case number in any spelling is its spelling-free
 key (`indexer.extract.case_key`) in the ids field, and a query that matches
 nothing is answered for the nearest words (tantivy: a fuzzy term query of
@@ -29,12 +31,20 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import analyze
+from indexer.analysis import WORD_PATTERN
 from indexer.extract import TYPED_CASE, case_key
+from indexer.schema import TEXT_FIELDS
 
-from .analysed import FACET_FIELDS, TEXT_FIELDS, AnalysedItem, normalised_words, read_analysed
+from .analysed import FACET_FIELDS, AnalysedItem, field_tokens, normalised_words, read_analysed, word_fields
 
-BOOSTS = {"title": 3.0, "decision": 2.0, "body": 1.0, "notes": 1.0, "parts": 0.4}  # as indexer.schema
+
+def boosts() -> dict[str, float]:
+    """Each word field's weight, as our search weighs it."""
+    from indexer.search import FIELD_WEIGHTS
+
+    return {name: FIELD_WEIGHTS[name] for name in word_fields()}
+
+
 IDS_BOOST = 4.0
 LIMIT = 20
 FACET_LIMIT = 30  # values per facet, as Datasette's default (it asks for 31 to see if there are more)
@@ -44,7 +54,7 @@ FACET_LIMIT = 30  # values per facet, as Datasette's default (it asks for 31 to 
 class PeerQuery:
     """A query in analysed terms, the same for every peer."""
 
-    words: list[str] = field(default_factory=list)  # stems; each must match
+    words: list[dict[str, list[str]]] = field(default_factory=list)  # per word: field → its tokens; each word must match
     phrases: list[list[str]] = field(default_factory=list)  # normalised words in order
     cases: list[str] = field(default_factory=list)  # "#<case key>" tokens of the ids field
     council: str | None = None
@@ -71,7 +81,10 @@ def peer_query(q: str, council: str | None = None) -> PeerQuery:
         return " "
 
     rest = TYPED_CASE.sub(keyed, rest)
-    query.words = list(dict.fromkeys(analyze(rest)))
+    for raw in dict.fromkeys(m.group() for m in re.finditer(WORD_PATTERN, rest)):
+        tokens = {name: found for name in word_fields() if (found := field_tokens(name, raw, mode="query"))}
+        if tokens:  # a small word alone looks for nothing, as in our search
+            query.words.append(tokens)
     return query
 
 
@@ -112,7 +125,9 @@ def fuzzy_distance(stem: str) -> int:
 
 
 class TantivyPeer:
-    INDEXED = (*TEXT_FIELDS, "parts", "words", "ids")
+    @staticmethod
+    def indexed() -> tuple[str, ...]:
+        return (*word_fields(), "words")
 
     @staticmethod
     def schema():
@@ -121,7 +136,7 @@ class TantivyPeer:
         builder = tantivy.SchemaBuilder()
         builder.add_text_field("id", stored=True, tokenizer_name="raw")
         builder.add_text_field("title_text", stored=True, tokenizer_name="raw", index_option="basic")
-        for name in TantivyPeer.INDEXED:
+        for name in TantivyPeer.indexed():
             # Positions only where phrases are asked (ours stores none: its phrases are pairs).
             option = "position" if name == "words" else "freq"
             builder.add_text_field(name, tokenizer_name="whitespace", index_option=option)
@@ -150,10 +165,11 @@ class TantivyPeer:
         import tantivy
 
         fields: dict[str, list[str]] = {"id": [item.id], "title_text": [item.title_text]}
-        for name in TantivyPeer.INDEXED:
-            value = getattr(item, name)
+        for name, value in item.fields.items():
             if value:
                 fields[name] = [value]
+        if item.words:
+            fields["words"] = [item.words]
         for name in FACET_FIELDS:
             value = getattr(item, name)
             if value:
@@ -168,18 +184,24 @@ class TantivyPeer:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
 
-    def _word(self, stem: str, fuzzy: bool):
+    def _word(self, tokens: dict[str, list[str]], fuzzy: bool):
+        """One query word: any of its tokens in any field, weighted as ours weighs the field;
+        fuzzy (a word that matched nothing): its stems in the text and part fields within an edit distance."""
         Query, Occur = self.tantivy.Query, self.tantivy.Occur
+        weights = boosts()
         clauses = []
-        for name, boost in BOOSTS.items():
-            term = (Query.fuzzy_term_query(self.schema, name, stem, distance=fuzzy_distance(stem)) if fuzzy
-                    else Query.term_query(self.schema, name, stem))
-            clauses.append((Occur.Should, Query.boost_query(term, boost)))
+        for name, found in tokens.items():
+            if fuzzy and name not in TEXT_FIELDS and not name.endswith("_parts"):
+                continue
+            for token in found:
+                term = (Query.fuzzy_term_query(self.schema, name, token, distance=fuzzy_distance(token)) if fuzzy
+                        else Query.term_query(self.schema, name, token))
+                clauses.append((Occur.Should, Query.boost_query(term, weights[name])))
         return Query.boolean_query(clauses)
 
     def query(self, query: PeerQuery, fuzzy: bool = False):
         Query, Occur = self.tantivy.Query, self.tantivy.Occur
-        must = [(Occur.Must, self._word(stem, fuzzy)) for stem in query.words]
+        must = [(Occur.Must, self._word(tokens, fuzzy)) for tokens in query.words]
         for words in query.phrases:
             term = (Query.term_query(self.schema, "words", words[0]) if len(words) == 1
                     else Query.phrase_query(self.schema, "words", words))
@@ -211,17 +233,27 @@ class TantivyPeer:
 
 # --- SQLite FTS5 with Datasette-style facets ---------------------------------------------------------
 
-FTS5_COLUMNS = (*TEXT_FIELDS, "parts", "words", "ids")
 # The analysed tokens are split on whitespace only: dots, commas, dashes, § and
 # the case key's # belong to tokens ("1.000", "§85", "#2025-9242"); no diacritics
 # are removed (the analyser already folded aa/å where Danish wants it).
 FTS5_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '.,§#-'"
-FTS5_SCHEMA = f"""
+
+
+def fts5_columns() -> tuple[str, ...]:
+    return (*word_fields(), "words")
+
+
+def fts5_schema() -> str:
+    return f"""
 CREATE TABLE items(rowid INTEGER PRIMARY KEY, id TEXT, title TEXT, {", ".join(f"{f} TEXT" for f in FACET_FIELDS)});
-CREATE VIRTUAL TABLE items_fts USING fts5({", ".join(FTS5_COLUMNS)}, content='', tokenize="{FTS5_TOKENIZER}");
+CREATE VIRTUAL TABLE items_fts USING fts5({", ".join(fts5_columns())}, content='', tokenize="{FTS5_TOKENIZER}");
 CREATE VIRTUAL TABLE items_vocab USING fts5vocab(items_fts, 'row');
 """
-FTS5_WEIGHTS = ", ".join(str(BOOSTS.get(c, IDS_BOOST if c == "ids" else 0.0)) for c in FTS5_COLUMNS)
+
+
+def fts5_weights() -> str:
+    weights = boosts()
+    return ", ".join(str(weights.get(column, 0.0)) for column in fts5_columns())
 
 
 class Fts5FacetPeer:
@@ -230,16 +262,17 @@ class Fts5FacetPeer:
         if db_path.exists():
             db_path.unlink()
         connection = sqlite3.connect(db_path)
-        connection.executescript(FTS5_SCHEMA)
+        connection.executescript(fts5_schema())
         count = 0
         placeholders = ", ".join("?" * (3 + len(FACET_FIELDS)))
+        columns = fts5_columns()
         with connection:
             for item in read_analysed(analysed):
                 count += 1
                 connection.execute(f"INSERT INTO items VALUES ({placeholders})",
                                    (item.rowid, item.id, item.title_text, *(getattr(item, f) for f in FACET_FIELDS)))
-                connection.execute(f"INSERT INTO items_fts(rowid, {', '.join(FTS5_COLUMNS)}) VALUES (?{', ?' * len(FTS5_COLUMNS)})",
-                                   (item.rowid, *(getattr(item, c) for c in FTS5_COLUMNS)))
+                connection.execute(f"INSERT INTO items_fts(rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})",
+                                   (item.rowid, *(item.fields.get(c, "") for c in columns[:-1]), item.words))
         connection.execute("INSERT INTO items_fts(items_fts) VALUES('optimize')")
         connection.commit()
         connection.close()
@@ -250,8 +283,8 @@ class Fts5FacetPeer:
 
     @staticmethod
     def expression(query: PeerQuery) -> str:
-        text_columns = "{" + " ".join((*TEXT_FIELDS, "parts")) + "}"
-        terms = [f'{text_columns} : "{stem}"' for stem in query.words]
+        terms = ["(" + " OR ".join(f'{name} : "{token}"' for name, found in tokens.items() for token in found) + ")"
+                 for tokens in query.words]
         terms += ['words : "' + " ".join(words) + '"' for words in query.phrases]
         terms += [f'ids : "{key}"' for key in query.cases]
         return " AND ".join(terms)
@@ -269,13 +302,22 @@ class Fts5FacetPeer:
                 best = (distance, -docs, term)
         return best[2] if best else None
 
+    def _nearest_tokens(self, tokens: dict[str, list[str]]) -> dict[str, list[str]]:
+        """A word that matched nothing: its text and part stems replaced by the nearest indexed terms."""
+        nearest: dict[str, list[str]] = {}
+        memo: dict[str, str] = {}
+        for name, found in tokens.items():
+            if name in TEXT_FIELDS or name.endswith("_parts"):
+                nearest[name] = [memo.setdefault(t, self.nearest(t) or t) if t not in memo else memo[t] for t in found]
+        return nearest or tokens
+
     def search(self, q: str, council: str | None = None) -> PeerAnswer:
         parsed = peer_query(q, council)
         if parsed.empty:
             return PeerAnswer(0, [], {})
         answer = self._answer(self.expression(parsed), council)
         if not answer.total and parsed.words:
-            parsed.words = [self.nearest(stem) or stem for stem in parsed.words]
+            parsed.words = [self._nearest_tokens(tokens) for tokens in parsed.words]
             answer = self._answer(self.expression(parsed), council)
             answer.corrected = True
         return answer
@@ -289,7 +331,7 @@ class Fts5FacetPeer:
         total = self.connection.execute(f"SELECT count(*) FROM items WHERE {match}", params).fetchone()[0]
         top = self.connection.execute(
             f"SELECT items.id FROM items_fts JOIN items ON items.rowid = items_fts.rowid WHERE items_fts MATCH ?"
-            f"{' AND items.council = ?' if council else ''} ORDER BY bm25(items_fts, {FTS5_WEIGHTS}) LIMIT {LIMIT}",
+            f"{' AND items.council = ?' if council else ''} ORDER BY bm25(items_fts, {fts5_weights()}) LIMIT {LIMIT}",
             params).fetchall()
         facets = {}
         if total:
