@@ -36,10 +36,7 @@ class LoadResult:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, q: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+        return percentile(self.latencies, q)
 
     @property
     def p50(self) -> float:
@@ -48,6 +45,18 @@ class LoadResult:
     @property
     def p95(self) -> float:
         return self.percentile(0.95)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0 < q < 1) of the timings, interpolated between the
+    two nearest (statistics.quantiles, "inclusive": the sample is the whole
+    population of calls); the one timing for a single call, NaN for none."""
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[min(98, max(0, round(q * 100) - 1))]
 
 
 def free_port() -> int:

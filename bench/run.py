@@ -143,8 +143,9 @@ def time_calls(call, repeat: int) -> list[float]:
 
 
 def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    from .load import percentile
+
+    return percentile(values, 0.95)
 
 
 def summarise(timings: list[float]) -> dict:
