@@ -574,3 +574,26 @@ def test_only_public_routes_exist(app):
         "/sag/<path:case_number>.atom", "/sag/<path:case_number>/dossier", "/raad/<slug>.atom", "/institution/<slug>.atom",
     }
     assert not app.debug
+
+
+def test_case_page_fetches_each_referencing_item_once(archive, monkeypatch):
+    """An item that refers to several treatments of its case is fetched and
+    labelled once per page (webapp/casework.py), with the same label everywhere."""
+    from collections import Counter
+
+    from webapp.casework import ordered_timeline
+
+    fetched: Counter = Counter()
+    real_item = archive.item
+
+    def counting_item(item_id):
+        fetched[item_id] += 1
+        return real_item(item_id)
+
+    monkeypatch.setattr(archive, "item", counting_item)
+    timeline = ordered_timeline(archive, STOKHOLTBUEN_CASE)
+    links = [link for entry in timeline["treatments"] for link in entry["referenced_by_links"]]
+    referring = Counter(link["id"] for link in links)
+    assert links and max(referring.values()) > 1  # the case has an item referring to several treatments
+    assert all(fetched[item_id] == 1 for item_id in referring), fetched
+    assert len({(link["id"], link["label"]) for link in links}) == len(referring)

@@ -13,15 +13,20 @@ from indexer.cases import RELATION_LABELS, case_timeline
 from indexer.search import Archive
 
 
-def _reference_links(archive: Archive, item_ids: list[str]) -> list[dict[str, str]]:
-    """The items that mention a treatment, labelled for people rather than by id."""
+def _reference_links(archive: Archive, item_ids: list[str], labels: dict[str, str | None]) -> list[dict[str, str]]:
+    """The items that mention a treatment, labelled for people rather than by id.
+
+    `labels` is the page's own memo (item id → label, None for no such item):
+    one item referring to several treatments (a Byråd item quoting the whole
+    Sagens forløb) is fetched and labelled once per page, not once per entry."""
     links = []
     for item_id in item_ids:
-        record = archive.item(item_id)
-        if record is None:
-            continue
-        label = f"{record.get('council') or 'Notat'} {record.get('date') or ''}, punkt {record['number']}: {record['title']}"
-        links.append({"id": item_id, "label": label})
+        if item_id not in labels:
+            record = archive.item(item_id)
+            labels[item_id] = None if record is None else (
+                f"{record.get('council') or 'Notat'} {record.get('date') or ''}, punkt {record['number']}: {record['title']}")
+        if labels[item_id] is not None:
+            links.append({"id": item_id, "label": labels[item_id]})
     return links
 
 
@@ -30,10 +35,10 @@ def ordered_timeline(archive: Archive, case_number: str) -> dict[str, Any] | Non
     timeline = case_timeline(archive, case_number)
     if timeline is None:
         return None
-    treatments = timeline["treatments"]
-    for entry in treatments:
+    labels: dict[str, str | None] = {}
+    for entry in timeline["treatments"]:
         entry["relation_label"] = RELATION_LABELS.get(entry["relation"], entry["relation"])
-        entry["referenced_by_links"] = _reference_links(archive, entry.get("referenced_by", []))
+        entry["referenced_by_links"] = _reference_links(archive, entry.get("referenced_by", []), labels)
     return timeline
 
 
