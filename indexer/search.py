@@ -326,11 +326,6 @@ class Archive(RecordStore):
 
     # filters -----------------------------------------------------------------------
 
-    def resolve_filters(self, raw: dict[str, list[str]], snapshot: Snapshot, notes: list[str]) -> dict[str, list[str]]:
-        """Map what a user typed ("råd:handicapraadet") onto indexed facet values."""
-        applied = [AppliedFilter(key, value, "url") for key, values in raw.items() for value in values]
-        return _union(self.resolve_applied(applied, snapshot, notes))
-
     def resolve_applied(self, applied: list[AppliedFilter], snapshot: Snapshot, notes: list[str]) -> list[AppliedFilter]:
         """Each filter with the facet values it selects (dates pass through)."""
         return [

@@ -53,6 +53,17 @@ def greve_case_corpus(greve_dir, tmp_path_factory) -> Path:
     return corpus
 
 
+@pytest.fixture(scope="session")
+def greve_case_client(greve_case_corpus, tmp_path_factory):
+    """A test client over an index of those three meetings (built once per run)."""
+    from indexer.build import build
+    from webapp import create_app
+
+    index = tmp_path_factory.mktemp("greve-case-index")
+    build(greve_case_corpus, index)
+    return create_app(index, testing=True, corpus_dir=greve_case_corpus).test_client()
+
+
 @dataclass(frozen=True)
 class GreveSample:
     corpus: Path  # a corpus folder holding the sample as greve/…

@@ -19,6 +19,7 @@ from functools import lru_cache
 from indexer.analysis import STOP_WORDS, WORD_PATTERN, normalise_word
 from indexer.lexicon import SuffixRules, find_dictionary, read_aff, read_dic
 from indexer.search import Archive, SearchRequest
+from record_texts import item_texts
 
 SEED = 20261201
 SET_SIZE = 200
@@ -54,16 +55,6 @@ def lemma_of_forms() -> dict[str, frozenset[str]]:
                     for strip2, ending2, _ in rules.rules_for(second, form):
                         lemmas[(form[: len(form) - strip2] + ending2).lower()].add(lemma)
     return {form: frozenset(owners) for form, owners in lemmas.items()}
-
-
-def item_texts(record: dict) -> list[str]:
-    """What the index searches of an item: title, sections, decision and notes."""
-    notes = [*record.get("attendance", []), *record.get("absent", [])]
-    votes = record.get("votes") or {}
-    notes += [*votes.get("for", []), *votes.get("against", []), *votes.get("abstained", [])]
-    for t in record.get("prior_treatments", []):
-        notes += [t.get("note") or "", t.get("decision") or ""]
-    return [record["title"], *(s["text"] for s in record["sections"]), record.get("decision") or "", *notes]
 
 
 def item_words(record: dict) -> set[str]:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.build import build
 from indexer.cases import treatment_role
 
 @pytest.fixture(scope="module")
-def client(greve_case_corpus, tmp_path_factory):
-    index = tmp_path_factory.mktemp("index")
-    build(greve_case_corpus, index)
-    from webapp import create_app
-
-    return create_app(index, testing=True, corpus_dir=greve_case_corpus).test_client()
+def client(greve_case_client):
+    return greve_case_client
 
 
 def test_each_body_of_a_greve_case_has_its_role(client):

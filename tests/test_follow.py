@@ -146,13 +146,8 @@ def test_feed_opened_in_a_browser_is_a_readable_danish_page(client):
 
 
 @pytest.fixture(scope="module")
-def greve_client(greve_case_corpus, tmp_path_factory):
-    from indexer.build import build
-    from webapp import create_app
-
-    index = tmp_path_factory.mktemp("follow-greve-index")
-    build(greve_case_corpus, index)
-    return create_app(index, testing=True, corpus_dir=greve_case_corpus).test_client()
+def greve_client(greve_case_client):
+    return greve_case_client
 
 
 def test_dossier_has_every_body_decision_whole_in_date_order(greve_client):

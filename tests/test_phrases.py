@@ -18,6 +18,7 @@ import pytest
 
 from indexer.analysis import WORD_PATTERN, normalise_word
 from indexer.search import Archive, SearchRequest
+from record_texts import item_texts
 
 PHRASES = [
     "deltog ikke", "et flertal", "kunne tiltræde", "taget til efterretning", "ikke til stede", "stemte imod",
@@ -34,15 +35,6 @@ def words(text: str) -> list[str]:
 def contains(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
-
-
-def item_texts(record: dict) -> list[str]:
-    notes = [*record.get("attendance", []), *record.get("absent", [])]
-    votes = record.get("votes") or {}
-    notes += [*votes.get("for", []), *votes.get("against", []), *votes.get("abstained", [])]
-    for t in record.get("prior_treatments", []):
-        notes += [t.get("note") or "", t.get("decision") or ""]
-    return [record["title"], *(s["text"] for s in record["sections"]), record.get("decision") or "", *notes]
 
 
 def found_ids(archive: Archive, query: str) -> set[str]:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.search import Hit, SearchResponse
+from indexer.search import Hit
 from .serialize import case_url, item_url, meeting_url, snippet_text
 
 from .archive_state import get_archive
@@ -44,10 +44,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def base_url() -> str:
     """The configured public address (never the request's Host header)."""
     return current_app.config["BASE_URL"]
-
-
-def _search(state: SearchState, page: int, per_page: int, snippets: bool) -> SearchResponse:
-    return get_archive().search(state.to_request(page=page, per_page=per_page, snippets=snippets))
 
 
 def _cell(value: object) -> str:
