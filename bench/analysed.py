@@ -47,9 +47,9 @@ _WORDS = re.compile(WORD_PATTERN)
 
 def word_fields() -> tuple[str, ...]:
     """The fields a query word is looked up in, exactly those our search uses
-    (`indexer.search.FIELD_WEIGHTS` without the phrase pairs, which the peers
+    (`indexer.compiled.FIELD_WEIGHTS` without the phrase pairs, which the peers
     answer from positions in ``words`` instead)."""
-    from indexer.search import FIELD_WEIGHTS
+    from indexer.compiled import FIELD_WEIGHTS
 
     return tuple(name for name in FIELD_WEIGHTS if not name.endswith("_pairs"))
 

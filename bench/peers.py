@@ -40,7 +40,7 @@ from .analysed import FACET_FIELDS, AnalysedItem, field_tokens, normalised_words
 
 def boosts() -> dict[str, float]:
     """Each word field's weight, as our search weighs it."""
-    from indexer.search import FIELD_WEIGHTS
+    from indexer.compiled import FIELD_WEIGHTS
 
     return {name: FIELD_WEIGHTS[name] for name in word_fields()}
 

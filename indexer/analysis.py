@@ -17,7 +17,7 @@ Four analyzers feed four kinds of field:
 * ``pairs_analyzer()`` (one ``<field>_pairs`` per text field): adjacent pairs of unstemmed normalised words, small words
   included, for exact phrases.
 
-How the search layer uses them (indexer.search, `Archive.clause_terms`):
+How the search layer uses them (`indexer.compiled.clause_terms`, once per search):
 
 * Every query word is analysed per field by that field's own analyzer (the
   schema's, so index and query can never disagree) and looked up in each text

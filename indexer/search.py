@@ -30,23 +30,23 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh.highlight import ContextFragmenter, Formatter, highlight
-from whoosh.query import And, Or, Query, Term
 
 from .analysis import normalise_word
 from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
 from .grouping import CaseLine, case_line, fold_groups
-from .query import Clause, ParsedQuery, parse_query
+from .compiled import FIELD_WEIGHTS, MAX_PREFIX_TERMS, MIN_PREFIX, CompiledClause, CompiledQuery, FieldTerms, compile_query
+from .query import ParsedQuery, parse_query
 from .people import PersonOffer, people_offers, people_table_of, person_values
-from .schema import ATTENDANCE_FIELD, ATTENDANCE_WEIGHT, LEMMA_FIELD, LEMMA_WEIGHT, FACET_BY_KEY, FACET_KEYS, PARTS_WEIGHT, TEXT_FIELDS, unpack
+from .schema import FACET_BY_KEY, FACET_KEYS, TEXT_FIELDS, unpack
 from .scoring import CACHE_BYTES
 from .snapshot import TREATED_BY, Snapshot, fresh_on_stale
 from .store import RecordStore, _by_date, fold, same_council
@@ -56,21 +56,9 @@ SEARCH_SECONDS = 3.0  # a pathological query is cut off here and answered partia
 FACET_LIMIT = 12
 # Years are listed in full (newest first); other facets show their most frequent values.
 FACET_LIMITS = {key: (None if key == "year" else FACET_LIMIT) for key in FACET_KEYS}
-IDS_WEIGHT = 4.0
 RESPONSE_CACHE_SIZE = 256
-# Field → weight: whole words in title and decision weigh most, compound parts least.
-MIN_PREFIX = 3  # "ti*" would be most of the archive
-MAX_PREFIX_TERMS = 200  # a prefix searches at most this many words (the most frequent)
 MAX_TREATED_BY = 10  # bodies one search may require
 EXPORT_BATCH = 200  # stored records read per lock hold when streaming an export
-FIELD_WEIGHTS = {
-    **TEXT_FIELDS,
-    **{f"{name}_parts": weight * PARTS_WEIGHT for name, weight in TEXT_FIELDS.items()},
-    **{f"{name}_pairs": weight for name, weight in TEXT_FIELDS.items()},  # phrases only
-    "ids": IDS_WEIGHT,
-    ATTENDANCE_FIELD: ATTENDANCE_WEIGHT,  # present at the item, not named in it (schema.ATTENDANCE_WEIGHT)
-    LEMMA_FIELD: LEMMA_WEIGHT,  # the word's dictionary entry in any field (schema.LEMMA_WEIGHT)
-}
 
 
 class SearchTimeout(RuntimeError):
@@ -80,10 +68,14 @@ class SearchTimeout(RuntimeError):
 # --- request / response -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchRequest:
+    """One search as asked: the only request type, from the URL (the web
+    layer's `params.parse_search` validates it and builds its links) or the
+    CLI, the benchmark and the tests, straight to `Archive.search`."""
+
     q: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # filter key → values, as given
     sort: str = "relevance"  # relevance | date | date_asc
     page: int = 1
     per_page: int = 20
@@ -91,6 +83,15 @@ class SearchRequest:
     date_to: str | None = None
     snippets: bool = True
     group: str | None = None  # "case": one line per case (SearchResponse.groups), paged and counted by case
+
+    def __post_init__(self) -> None:
+        # values as tuples, empty filters dropped: a request is a value (cache keys, equality)
+        object.__setattr__(self, "filters", {key: tuple(values) for key, values in self.filters.items() if values})
+
+    @property
+    def is_blank(self) -> bool:
+        """Nothing asked for: the search page shows its help instead of results."""
+        return not self.q.strip() and not self.filters and not self.date_from and not self.date_to
 
 
 @dataclass(frozen=True)
@@ -215,15 +216,22 @@ class SearchResponse:
 class Found:
     """A request read against one snapshot (Archive._find): what to match."""
 
-    parsed: ParsedQuery
+    query: CompiledQuery  # the words (case numbers in the archive's spelling), as the index's terms
     filters: dict[str, list[str]]  # resolved facet filters, and TREATED_BY's bodies as shown
     bodies: list[list[str]]  # TREATED_BY: per body asked for, the names that mean it
     notes: list[str]
-    scored: bool  # the query has words to rank by
     date_from: str | None
     date_to: str | None
     case: str | None
     applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+
+    @property
+    def parsed(self) -> ParsedQuery:
+        return self.query.parsed
+
+    @property
+    def scored(self) -> bool:
+        return self.query.scored
 
     @property
     def facet_filters(self) -> dict[str, list[str]]:
@@ -244,32 +252,18 @@ class Archive(RecordStore):
         self.kle = kle or KleTitles()  # KLE titles, so that `kle:retssikkerhed` finds 27.69
         self._cache: SizedLRU[SearchResponse] = SizedLRU(
             RESPONSE_CACHE_SIZE if response_cache is None else response_cache)
-        self._prefix_cache: SizedLRU[list[tuple[str, tuple[str, ...]]]] = SizedLRU(1000)
+        self._prefix_cache: SizedLRU[FieldTerms] = SizedLRU(1000)
 
     def generation_changed(self) -> None:
         self._cache.clear()  # responses are keyed by generation too; this frees them at once
 
     # analysis -------------------------------------------------------------------
 
-    def clause_terms(self, clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
-        """(field, tokens) the clause looks for: every text field, whole words
-        and (for words) compound parts, and the identifier field. A phrase
-        looks for its adjacent word pairs in the *_pairs fields instead; a
-        prefix ("tils*") for the indexed words that start with it."""
-        if clause.prefix and len(clause.text) >= MIN_PREFIX:
-            return self.prefix_terms(clause.text)
-        found = []
-        for fieldname in FIELD_WEIGHTS:
-            if fieldname.endswith("_pairs") or (clause.phrase and (fieldname.endswith("_parts") or fieldname in (ATTENDANCE_FIELD, LEMMA_FIELD))):
-                continue
-            if clause.phrase and fieldname in TEXT_FIELDS:
-                fieldname = f"{fieldname}_pairs"
-            tokens = self.tokens(fieldname, clause.text)
-            if tokens:
-                found.append((fieldname, tokens))
-        return found
+    def compile(self, parsed: ParsedQuery) -> CompiledQuery:
+        """The parsed query's clauses as the index's terms (`compiled`), once per search."""
+        return compile_query(parsed, self.tokens, self.prefix_terms)
 
-    def prefix_terms(self, prefix: str) -> list[tuple[str, tuple[str, ...]]]:
+    def prefix_terms(self, prefix: str) -> FieldTerms:
         """The MAX_PREFIX_TERMS most frequent words of the text fields that start
         with `prefix` (normalised as the index is), each as its own alternative.
         Expanded once per index generation and prefix."""
@@ -287,7 +281,7 @@ class Archive(RecordStore):
                     text = term.decode("utf-8") if isinstance(term, bytes) else term
                     counted.append((reader.doc_frequency(fieldname, text), fieldname, text))
         counted.sort(key=lambda entry: -entry[0])
-        found = [(fieldname, (text,)) for _, fieldname, text in counted[:MAX_PREFIX_TERMS]]
+        found = tuple((fieldname, (text,)) for _, fieldname, text in counted[:MAX_PREFIX_TERMS])
         return self._prefix_cache.put(key, found)
 
     def prefix_notes(self, parsed: ParsedQuery) -> list[str]:
@@ -302,27 +296,6 @@ class Archive(RecordStore):
             elif not self.prefix_terms(clause.text):
                 notes.append(f"Ingen ord i arkivet begynder med «{clause.text}».")
         return notes
-
-    def clause_query(self, clause: Clause) -> Query | None:
-        """The clause as a Whoosh query (used for phrase verification and highlighting)."""
-        queries: list[Query] = []
-        for fieldname, tokens in self.clause_terms(clause):
-            weight = FIELD_WEIGHTS[fieldname]
-            if len(tokens) == 1:
-                queries.append(Term(fieldname, tokens[0], boost=weight))
-            else:
-                queries.append(And([Term(fieldname, t) for t in tokens], boost=weight))
-        return Or(queries) if queries else None
-
-    def text_query(self, parsed: ParsedQuery) -> Query | None:
-        groups = []
-        for group in parsed.groups:
-            alternatives = [q for q in map(self.clause_query, group) if q is not None]
-            if alternatives:
-                groups.append(Or(alternatives) if len(alternatives) > 1 else alternatives[0])
-        if not groups:
-            return None
-        return groups[0] if len(groups) == 1 else And(groups)
 
     # filters -----------------------------------------------------------------------
 
@@ -455,7 +428,7 @@ class Archive(RecordStore):
                 total, lone_items, lines = self._grouped(snapshot, found, passing, request)
                 hits = [line.hit for line in lines]
             else:
-                hits = self._page(snapshot, found.parsed, passing, request, found.scored)
+                hits = self._page(snapshot, found.query, passing, request)
         except SearchTimeout:
             timed_out, total, hits, lines = True, 0, [], ([] if request.group == "case" else None)
             items_total = lone_items = (0 if request.group == "case" else None)
@@ -502,10 +475,10 @@ class Archive(RecordStore):
         shown = list(dict.fromkeys(a.values[0] for a in applied if a.key == TREATED_BY and a.values))
         if shown:
             filters[TREATED_BY] = shown
-        searching_words = any(c.prefix or self.clause_terms(c) for group in parsed.groups for c in group)
-        if parsed.groups and not searching_words:
+        query = self.compile(parsed)
+        if parsed.groups and not query.scored:
             notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
-        return Found(parsed=parsed, filters=filters, bodies=bodies, notes=notes, scored=searching_words,
+        return Found(query=query, filters=filters, bodies=bodies, notes=notes,
                      date_from=request.date_from or parsed.date_from, date_to=request.date_to or parsed.date_to,
                      case=case, applied=applied)
 
@@ -514,12 +487,12 @@ class Archive(RecordStore):
         when no item has them all, the items with most of them."""
         table = snapshot.table
         treated = table.treated_by_all(found.bodies) if found.bodies else None
-        base = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=True, deadline=deadline)
+        base = self._match(snapshot, found.query, found.date_from, found.date_to, require_all=True, deadline=deadline)
         if treated is not None:
             base &= treated
         passing, counts = table.count(base, found.facet_filters, FACET_LIMITS)
         if not passing.any() and len(found.parsed.groups) > 1:
-            loose = self._match(snapshot, found.parsed, found.date_from, found.date_to, require_all=False, deadline=deadline)
+            loose = self._match(snapshot, found.query, found.date_from, found.date_to, require_all=False, deadline=deadline)
             if treated is not None:
                 loose &= treated
             loose_passing, loose_counts = table.count(loose, found.facet_filters, FACET_LIMITS)
@@ -550,13 +523,12 @@ class Archive(RecordStore):
 
     # one line per case ----------------------------------------------------------------------
 
-    def _ordered(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, request: SearchRequest,
-                 scored: bool) -> np.ndarray:
+    def _ordered(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, request: SearchRequest) -> np.ndarray:
         """Every passing docnum in result order (what paging through `_page` would give)."""
         sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
-        if not scored or sort != "relevance":
+        if not query.scored or sort != "relevance":
             return np.array(_by_date(snapshot.table, passing, newest_first=sort != "date_asc"), dtype=np.int64)
-        scores = self._scores(snapshot, parsed)
+        scores = self._scores(snapshot, query)
         candidates = np.flatnonzero(passing)
         _, date_rank = np.unique(snapshot.table.dates[candidates], return_inverse=True)
         return candidates[np.lexsort((-date_rank, -scores[candidates]))]
@@ -570,7 +542,7 @@ class Archive(RecordStore):
         bodies): 52 ms for all items in 9,586 lines against 18 ms ungrouped,
         74-88 ms against 36-44 ms for words matching 5,000-11,000 items."""
         table = snapshot.table
-        best, keys, counts = fold_groups(self._ordered(snapshot, found.parsed, passing, request, found.scored),
+        best, keys, counts = fold_groups(self._ordered(snapshot, found.query, passing, request),
                                          table.case_groups())
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
@@ -580,7 +552,7 @@ class Archive(RecordStore):
             return len(keys), lone, []
         lines_total = len(keys)
         best, keys, counts = best[start:end], keys[start:end], counts[start:end]
-        hits = self._hits(snapshot, found.parsed, request, found.scored, best.tolist(), [None] * len(best))
+        hits = self._hits(snapshot, found.query, request, best.tolist(), [None] * len(best))
         case_column = table.columns["case"]
         members = np.flatnonzero(np.isin(case_column.single, keys[keys >= 0]) & table.items)
         with snapshot.lock:
@@ -610,23 +582,23 @@ class Archive(RecordStore):
         found = self._find(snapshot, request)
         try:
             passing, _, _ = self._passing(snapshot, found, time.monotonic() + SEARCH_SECONDS)
-            ordered = self._ordered(snapshot, found.parsed, passing, request, found.scored).tolist()
+            ordered = self._ordered(snapshot, found.query, passing, request).tolist()
         except SearchTimeout:
             return
         for start in range(0, len(ordered), EXPORT_BATCH):
-            yield from self._hits(snapshot, found.parsed, request, found.scored, ordered[start:start + EXPORT_BATCH],
-                                  [None] * len(ordered[start:start + EXPORT_BATCH]))
+            batch = ordered[start:start + EXPORT_BATCH]
+            yield from self._hits(snapshot, found.query, request, batch, [None] * len(batch))
 
     # matching: boolean masks over posting lists -----------------------------------------
 
-    def _match(self, snapshot: Snapshot, parsed: ParsedQuery, date_from: str | None, date_to: str | None,
+    def _match(self, snapshot: Snapshot, query: CompiledQuery, date_from: str | None, date_to: str | None,
                require_all: bool, deadline: float) -> np.ndarray:
         """Boolean docnum mask of the live items the words and dates select."""
         table = snapshot.table
         mask = table.date_mask(date_from, date_to)
         combined: np.ndarray | None = None
-        for group in parsed.groups:
-            if not any(c.prefix or self.clause_terms(c) for c in group):
+        for group in query.groups:
+            if not any(clause.searches for clause in group):
                 continue  # a group of stop words only restricts nothing (a prefix without words finds nothing)
             found = np.zeros(table.size, dtype=bool)
             for clause in group:
@@ -639,16 +611,16 @@ class Archive(RecordStore):
                 combined |= found
         if combined is not None:
             mask &= combined
-        for clause in parsed.excluded:
+        for clause in query.excluded:
             mask &= ~self._clause_mask(snapshot, clause, deadline)
         return mask
 
-    def _clause_mask(self, snapshot: Snapshot, clause: Clause, deadline: float) -> np.ndarray:
+    def _clause_mask(self, snapshot: Snapshot, clause: CompiledClause, deadline: float) -> np.ndarray:
         if time.monotonic() > deadline:
             raise SearchTimeout()
         size = snapshot.table.size
         mask = np.zeros(size, dtype=bool)
-        for fieldname, tokens in self.clause_terms(clause):
+        for fieldname, tokens in clause.terms:
             field_mask = None
             for token in tokens:  # several tokens in one field: all of them (hyphenated words)
                 docs, _ = snapshot.postings.postings(fieldname, token)
@@ -659,46 +631,44 @@ class Archive(RecordStore):
 
     # ranking -------------------------------------------------------------------------------
 
-    def _page(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, request: SearchRequest,
-              scored: bool) -> list[Hit]:
+    def _page(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, request: SearchRequest) -> list[Hit]:
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
         start, end = (page - 1) * per_page, min(page * per_page, MAX_WINDOW)
         if start >= end or not passing.any():
             return []
         sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
-        if not scored or sort != "relevance":
+        if not query.scored or sort != "relevance":
             docnums = _by_date(snapshot.table, passing, newest_first=sort != "date_asc")[start:end]
             scores: list[float | None] = [None] * len(docnums)
         else:
-            docnums, scores = self._ranked(snapshot, parsed, passing, end)
+            docnums, scores = self._ranked(snapshot, query, passing, end)
             docnums, scores = docnums[start:end], scores[start:end]
-        return self._hits(snapshot, parsed, request, scored, docnums, scores)
+        return self._hits(snapshot, query, request, docnums, scores)
 
-    def _hits(self, snapshot: Snapshot, parsed: ParsedQuery, request: SearchRequest, scored: bool,
+    def _hits(self, snapshot: Snapshot, query: CompiledQuery, request: SearchRequest,
               docnums: list[int], scores: list[float | None]) -> list[Hit]:
         """The hits of the given docnums, with snippets when the request wants them."""
-        words = ParsedQuery(groups=[[Clause(c.text) for c in group] for group in parsed.groups])
-        terms = _terms_by_field(self.text_query(words)) if request.snippets and scored else {}  # phrases: their words
+        terms = query.snippet_terms() if request.snippets and query.scored else {}  # phrases: their words
         with snapshot.lock:
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _scores(self, snapshot: Snapshot, parsed: ParsedQuery) -> np.ndarray:
+    def _scores(self, snapshot: Snapshot, query: CompiledQuery) -> np.ndarray:
         """BM25F score of every docnum: each clause's terms score in every field
         with that field's weight; clauses add up, so an item with more of the
         words ranks higher."""
         scores = np.zeros(snapshot.table.size, dtype=np.float32)
-        for group in parsed.groups:
+        for group in query.groups:
             for clause in group:
-                for fieldname, tokens in self.clause_terms(clause):
+                for fieldname, tokens in clause.terms:
                     for token in tokens:
                         snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores)
         return scores
 
-    def _ranked(self, snapshot: Snapshot, parsed: ParsedQuery, passing: np.ndarray, limit: int):
+    def _ranked(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, limit: int):
         """Top `limit` passing docnums by BM25F (`_scores`). Ties go to the newer item."""
-        scores = self._scores(snapshot, parsed)
+        scores = self._scores(snapshot, query)
         candidates = np.flatnonzero(passing)
         candidate_scores = scores[candidates]
         if candidates.size > limit:
@@ -850,21 +820,10 @@ def _union(applied) -> dict[str, list[str]]:
 
 def _cache_key(generation: int, request: SearchRequest) -> tuple:
     return (
-        generation, request.q, tuple(sorted((k, tuple(v)) for k, v in request.filters.items() if v)),
+        generation, request.q, tuple(sorted(request.filters.items())),
         request.sort, request.page, request.per_page, request.date_from, request.date_to, request.snippets,
         request.group,
     )
-
-
-def _terms_by_field(query: Query | None) -> dict[str, set[str]]:
-    terms: dict[str, set[str]] = {}
-    if query is None:
-        return terms
-    for fieldname, text in query.iter_all_terms():
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        terms.setdefault(fieldname, set()).add(text)
-    return terms
 
 
 def _facet_values(key: str, counts: Counter, selected: list[str]) -> list[FacetValue]:

@@ -38,7 +38,7 @@ def item_links(record: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/search")
 def search():
     state = parse_search(request.args)
-    return jsonify(response_to_json(get_archive().search(state.to_request())))
+    return jsonify(response_to_json(get_archive().search(state)))
 
 
 @bp.get("/items/<item_id>")

@@ -25,12 +25,12 @@ from collections.abc import Iterable, Iterator
 
 from flask import Blueprint, Response, current_app, request
 
-from indexer.search import Hit
+from indexer.search import Hit, SearchRequest
 from .serialize import case_url, item_url, meeting_url, snippet_text
 
 from .archive_state import get_archive
 from .labels import kind_label, sentence_case
-from .params import SearchState, parse_search
+from .params import for_export, parse_search
 
 bp = Blueprint("exports", __name__)
 
@@ -52,9 +52,9 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def _export_hits(state: SearchState) -> Iterator[Hit]:
+def _export_hits(state: SearchRequest) -> Iterator[Hit]:
     """Every matching item, newest first, with snippets (Archive.export)."""
-    return get_archive().export(state.to_request(snippets=True))
+    return get_archive().export(state)
 
 
 def _csv_row(hit: Hit, root: str) -> list[str]:
@@ -85,7 +85,7 @@ def csv_chunks(hits: Iterable[Hit], root: str) -> Iterator[str]:
 
 @bp.get("/soeg.csv")
 def csv_export() -> Response:
-    state = parse_search(request.args).for_export()
+    state = for_export(parse_search(request.args))
     hits = _export_hits(state)  # parameters are checked before streaming: a bad request is a 400, not a cut file
     response = Response(csv_chunks(hits, base_url()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="raadsarkiv-soegning.csv"'
@@ -113,7 +113,7 @@ def jsonl_lines(hits: Iterable[Hit], root: str) -> Iterator[str]:
 @bp.get("/soeg.jsonl")
 def jsonl_export() -> Response:
     """Every matching item as one JSON object per line (JSON Lines, UTF-8)."""
-    state = parse_search(request.args).for_export()
+    state = for_export(parse_search(request.args))
     hits = _export_hits(state)
     response = Response(jsonl_lines(hits, base_url()), mimetype="application/jsonl")
     response.headers["Content-Disposition"] = 'attachment; filename="raadsarkiv-soegning.jsonl"'

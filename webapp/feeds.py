@@ -19,7 +19,7 @@ document is ever markup in a reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -27,14 +27,14 @@ from flask import Blueprint, Response, request, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.cases import case_timeline
-from indexer.search import Hit
+from indexer.search import Hit, SearchRequest
 from .serialize import case_url, item_url, snippet_text
 
 from .archive_state import get_archive
 from .exports import base_url
 from .labels import council_name, da_date, facet_value_label, sentence_case
 from .lookup import council_meetings, institution_names
-from .params import SearchState, parse_search
+from .params import for_export, parse_search, search_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
@@ -187,7 +187,7 @@ def institution_title(names: list[str]) -> str:
     return f"Rådsarkiv: {' / '.join(names)}"
 
 
-def search_title(state: SearchState) -> str:
+def search_title(state: SearchRequest) -> str:
     """"Rådsarkiv: søgning: tilsyn, Socialudvalget, fra 2021-01-01": the words, then each filter value."""
     parts = [state.q.strip()] if state.q.strip() else []
     for key, values in state.filters.items():
@@ -201,9 +201,9 @@ def search_title(state: SearchState) -> str:
 
 @bp.get("/soeg.atom")
 def search_feed() -> Response:
-    state = parse_search(request.args).for_export()
-    response = get_archive().search(state.to_request(page=1, per_page=FEED_ENTRIES, snippets=True))
-    return atom_response(Feed(search_title(state), state.url("/soeg.atom"), state.url("/soeg"), _records(response.results)))
+    state = for_export(parse_search(request.args))
+    response = get_archive().search(replace(state, per_page=FEED_ENTRIES))
+    return atom_response(Feed(search_title(state), search_url(state, "/soeg.atom"), search_url(state), _records(response.results)))
 
 
 @bp.get("/sag/<path:case_number>.atom")

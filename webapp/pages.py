@@ -71,7 +71,7 @@ def search():
     state = parse_search(request.args)
     if state.is_blank:
         return render_template("search.html", state=state, response=None, view=None)
-    response = get_archive().search(state.to_request())
+    response = get_archive().search(state)
     return render_template("search.html", state=state, response=response, view=build_results(state, response))
 
 

@@ -1,9 +1,10 @@
 """Query-string parsing and validation shared by pages, exports and the API.
 
 The whole state of a search lives in the URL so a search can be bookmarked
-and shared. `SearchState` is that state, parsed and validated once; it also
-builds the URLs that change one part of it (add or remove a filter, sort,
-page), so every link on the results page keeps everything else.
+and shared. `parse_search` reads it, validated once, into the search's own
+`SearchRequest`; `search_url` and the functions beside it build the URLs that
+change one part of it (add or remove a filter, sort, page), so every link on
+the results page keeps everything else.
 
 Bad input is answered with `BadParameter` (a 400 with a Danish message),
 never by guessing: a page number that is not a number is a broken link the
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
 
@@ -54,107 +55,76 @@ class BadParameter(BadRequest):
     """A 400 whose description is a Danish sentence meant for the user."""
 
 
-@dataclass(frozen=True)
-class SearchState:
-    q: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    date_from: str | None = None
-    date_to: str | None = None
-    group: str | None = None  # "case": one line per case
+# --- a search's links ---------------------------------------------------------------
+# The request is `indexer.search.SearchRequest` itself (one request type);
+# the web layer only parses it from a URL and writes it back into one.
 
-    # --- derived ---------------------------------------------------------------
 
-    @property
-    def is_blank(self) -> bool:
-        """Nothing asked for: the search page shows its help instead of results."""
-        return not self.q.strip() and not self.filters and not self.date_from and not self.date_to
+def query_pairs(request: SearchRequest) -> list[tuple[str, str]]:
+    """The request as URL parameters, defaults left out so URLs stay short."""
+    pairs: list[tuple[str, str]] = []
+    if request.q:
+        pairs.append(("q", request.q))
+    for key in FILTER_KEYS:
+        pairs.extend((key, value) for value in request.filters.get(key, ()))
+    if request.date_from:
+        pairs.append(("fra", request.date_from))
+    if request.date_to:
+        pairs.append(("til", request.date_to))
+    if request.sort != "relevance":
+        pairs.append(("sort", request.sort))
+    if request.group:
+        pairs.append(("group", request.group))
+    if request.per_page != DEFAULT_PER_PAGE:
+        pairs.append(("per_page", str(request.per_page)))
+    if request.page != 1:
+        pairs.append(("page", str(request.page)))
+    return pairs
 
-    @property
-    def max_page(self) -> int:
-        """The deepest page the search layer can reach (it stops at MAX_WINDOW hits)."""
-        return max(1, MAX_WINDOW // self.per_page)
 
-    def to_request(self, **overrides: object) -> SearchRequest:
-        request = SearchRequest(
-            q=self.q,
-            filters={key: list(values) for key, values in self.filters.items()},
-            sort=self.sort,
-            page=self.page,
-            per_page=self.per_page,
-            date_from=self.date_from,
-            date_to=self.date_to,
-            group=self.group,
-        )
-        return replace(request, **overrides)
+def search_url(request: SearchRequest, path: str = "/soeg") -> str:
+    pairs = query_pairs(request)
+    return f"{path}?{urlencode(pairs)}" if pairs else path
 
-    # --- URLs --------------------------------------------------------------------
 
-    def query_pairs(self) -> list[tuple[str, str]]:
-        """The state as URL parameters, defaults left out so URLs stay short."""
-        pairs: list[tuple[str, str]] = []
-        if self.q:
-            pairs.append(("q", self.q))
-        for key in FILTER_KEYS:
-            pairs.extend((key, value) for value in self.filters.get(key, ()))
-        if self.date_from:
-            pairs.append(("fra", self.date_from))
-        if self.date_to:
-            pairs.append(("til", self.date_to))
-        if self.sort != "relevance":
-            pairs.append(("sort", self.sort))
-        if self.group:
-            pairs.append(("group", self.group))
-        if self.per_page != DEFAULT_PER_PAGE:
-            pairs.append(("per_page", str(self.per_page)))
-        if self.page != 1:
-            pairs.append(("page", str(self.page)))
-        return pairs
+def changed(request: SearchRequest, **changes: object) -> SearchRequest:
+    """The request with some parts changed; any change but the page starts
+    again at page 1 (a new sort or query has its own first page)."""
+    return replace(request, **{"page": 1, **changes})
 
-    def url(self, path: str = "/soeg") -> str:
-        pairs = self.query_pairs()
-        return f"{path}?{urlencode(pairs)}" if pairs else path
 
-    def with_page(self, page: int) -> SearchState:
-        return replace(self, page=page)
+def max_page(request: SearchRequest) -> int:
+    """The deepest page the search layer can reach (it stops at MAX_WINDOW hits)."""
+    return max(1, MAX_WINDOW // request.per_page)
 
-    def with_sort(self, sort: str) -> SearchState:
-        return replace(self, sort=sort, page=1)
 
-    def with_group(self, group: str | None) -> SearchState:
-        return replace(self, group=group, page=1)
+def with_filter(request: SearchRequest, key: str, value: str) -> SearchRequest:
+    current = tuple(request.filters.get(key, ()))
+    if value in current:
+        return changed(request)
+    return changed(request, filters={**request.filters, key: (*current, value)})
 
-    def with_q(self, q: str) -> SearchState:
-        return replace(self, q=q, page=1)
 
-    def with_filter(self, key: str, value: str) -> SearchState:
-        current = self.filters.get(key, ())
-        if value in current:
-            return replace(self, page=1)
-        return replace(self, filters={**self.filters, key: (*current, value)}, page=1)
+def without(request: SearchRequest, applied: Iterable[AppliedFilter]) -> SearchRequest:
+    """The request without the given filters, exactly as they were given: a
+    URL parameter by its value, a token typed into the query by its span
+    (`AppliedFilter`, recorded by the search), nothing else touched."""
+    applied = list(applied)
+    from_url = {(given.key, given.typed) for given in applied if given.origin == "url"}
+    filters = {key: tuple(v for v in values if (key, v) not in from_url) for key, values in request.filters.items()}
+    spans = [(given.start, given.end) for given in applied
+             if given.origin == "q" and given.start is not None and given.end is not None]
+    return changed(
+        request, filters=filters, q=without_spans(request.q, spans) if spans else request.q,
+        date_from=None if ("from", request.date_from) in from_url else request.date_from,
+        date_to=None if ("to", request.date_to) in from_url else request.date_to,
+    )
 
-    def without(self, applied: Iterable[AppliedFilter]) -> SearchState:
-        """The state without the given filters, exactly as they were given: a
-        URL parameter by its value, a token typed into the query by its span
-        (`AppliedFilter`, recorded by the search), nothing else touched."""
-        applied = list(applied)
-        from_url = {(given.key, given.typed) for given in applied if given.origin == "url"}
-        filters = {key: kept for key, values in self.filters.items()
-                   if (kept := tuple(v for v in values if (key, v) not in from_url))}
-        spans = [(given.start, given.end) for given in applied
-                 if given.origin == "q" and given.start is not None and given.end is not None]
-        return replace(
-            self, filters=filters, q=without_spans(self.q, spans) if spans else self.q, page=1,
-            date_from=None if ("from", self.date_from) in from_url else self.date_from,
-            date_to=None if ("to", self.date_to) in from_url else self.date_to,
-        )
 
-    def for_export(self) -> SearchState:
-        """Feeds and CSV files are lists of the newest matching items, not a
-        page, and not folded into cases (a row per item keeps every decision)."""
-        return replace(self, page=1, sort="date", per_page=DEFAULT_PER_PAGE, group=None)
+def for_export(request: SearchRequest) -> SearchRequest:
+    """Feeds and CSV files are lists of the newest matching items, not a
+    page, and not folded into cases (a row per item keeps every decision)."""
+    return replace(request, page=1, sort="date", per_page=DEFAULT_PER_PAGE, group=None, snippets=True)
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -223,7 +193,7 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF else " " for ch in text)
 
 
-def parse_search(args: MultiDict) -> SearchState:
+def parse_search(args: MultiDict) -> SearchRequest:
     """Validate every search parameter; raises BadParameter with the reason."""
     q = printable(args.get("q") or "")
     sort = (args.get("sort") or "").strip() or "relevance"
@@ -237,7 +207,7 @@ def parse_search(args: MultiDict) -> SearchState:
     group = (args.get("group") or "").strip() or None
     if group is not None and group not in GROUPS:
         raise BadParameter("Gruppering (group) skal være case (én linje pr. sag) eller udeladt.")
-    return SearchState(
+    return SearchRequest(
         q=q,
         filters=parse_filters(args),
         sort=sort,

@@ -1,4 +1,4 @@
-"""What the results page shows, computed from a SearchState and a SearchResponse.
+"""What the results page shows, computed from a SearchRequest and its SearchResponse.
 
 Templates stay free of URL logic: every facet link, removable filter, sort
 option and page link arrives here ready-made, each URL carrying the whole
@@ -15,13 +15,13 @@ from markupsafe import Markup
 
 from indexer.grouping import CaseLine
 from indexer.schema import FACETS
-from indexer.search import TREATED_BY, Hit, SearchResponse
+from indexer.search import TREATED_BY, Hit, SearchRequest, SearchResponse
 from indexer.people import PersonOffer
 from .serialize import case_url, item_url, meeting_url, person_url, snippet_html
 
 from .feeds import search_title
 from .labels import SORT_LABELS, da_date, facet_value_label
-from .params import SORTS, SearchState
+from .params import SORTS, changed, for_export, max_page, search_url, with_filter, without
 
 PAGE_WINDOW = 2  # pages shown on each side of the current one
 FACET_SHOWN = 6  # values of a facet listed before "Vis flere"
@@ -98,6 +98,7 @@ class ResultsView:
     pages: list[Link]
     previous: str | None
     next: str | None
+    first_page: str  # shown when the page asked for is past the last one
     first_number: int
     last_page: int
     suggestion_url: str | None
@@ -190,34 +191,34 @@ def case_row(line: CaseLine) -> CaseRow:
     )
 
 
-def facet_groups(state: SearchState, response: SearchResponse) -> list[FacetGroup]:
+def facet_groups(state: SearchRequest, response: SearchResponse) -> list[FacetGroup]:
     groups = []
     for facet in FACETS:
         values = response.facets.get(facet.key, [])
         links = []
         for value in values:
-            target = state.without(_selecting(response, facet.key, value.value)) if value.selected else state.with_filter(facet.key, value.value)
-            links.append(Link(facet_value_label(facet.key, value.value), target.url(), value.selected, value.count))
+            target = without(state, _selecting(response, facet.key, value.value)) if value.selected else with_filter(state, facet.key, value.value)
+            links.append(Link(facet_value_label(facet.key, value.value), search_url(target), value.selected, value.count))
         if links:
             groups.append(FacetGroup(facet.key, facet.label, links))
     return groups
 
 
-def active_filters(state: SearchState, response: SearchResponse) -> list[Link]:
+def active_filters(state: SearchRequest, response: SearchResponse) -> list[Link]:
     """Every filter in force, each with the URL that removes it."""
     active = []
     for facet in FACETS:
         for given in (a for a in response.applied if a.key == facet.key):
             # one chip per filter as given: "lov:§ 85" selects § 85 in every law, one chip
             shown = facet_value_label(facet.key, given.values[0]) if len(given.values) == 1 else given.typed
-            active.append(Link(f"{facet.label}: {shown}", state.without([given]).url(), True))
+            active.append(Link(f"{facet.label}: {shown}", search_url(without(state, [given])), True))
     for given in (a for a in response.applied if a.key == TREATED_BY):
         shown = given.values[0] if given.values else given.typed
-        active.append(Link(f"Behandlet af: {shown}", state.without([given]).url(), True))
+        active.append(Link(f"Behandlet af: {shown}", search_url(without(state, [given])), True))
     if response.date_from or response.date_to:
         span = f"{da_date(response.date_from) if response.date_from else '…'} – {da_date(response.date_to) if response.date_to else '…'}"
         bounds = [a for a in response.applied if a.key in ("from", "to")]
-        active.append(Link(f"Periode: {span}", state.without(bounds).url(), True))
+        active.append(Link(f"Periode: {span}", search_url(without(state, bounds)), True))
     return active
 
 
@@ -236,47 +237,48 @@ class PersonJump:
     named_url: str | None  # None when the search is already narrowed to a person
 
 
-def person_link(state: SearchState, offer: PersonOffer) -> PersonJump:
+def person_link(state: SearchRequest, offer: PersonOffer) -> PersonJump:
     councils = ", ".join(offer.councils[:2])  # the bodies they sat in most
     label = f"{offer.name} ({councils})" if councils else offer.name
     narrowed = "person" in state.filters or re.search(r"(?i)\b(?:person|navn):", state.q)
-    return PersonJump(label, person_url(offer.id), None if narrowed else state.with_filter("person", offer.name).url())
+    return PersonJump(label, person_url(offer.id), None if narrowed else search_url(with_filter(state, "person", offer.name)))
 
 
-def page_links(state: SearchState, last_page: int) -> list[Link]:
+def page_links(state: SearchRequest, last_page: int) -> list[Link]:
     low = max(1, state.page - PAGE_WINDOW)
     high = min(last_page, state.page + PAGE_WINDOW)
     numbers = sorted({1, last_page, *range(low, high + 1)}) if last_page > 1 else []
-    return [Link(str(n), state.with_page(n).url(), n == state.page) for n in numbers]
+    return [Link(str(n), search_url(changed(state, page=n)), n == state.page) for n in numbers]
 
 
-def build_results(state: SearchState, response: SearchResponse) -> ResultsView:
-    last_page = min(max(1, ceil(response.total / state.per_page)), state.max_page)
-    export = state.for_export()
+def build_results(state: SearchRequest, response: SearchResponse) -> ResultsView:
+    last_page = min(max(1, ceil(response.total / state.per_page)), max_page(state))
+    export = for_export(state)
     grouped = response.groups is not None
-    views = [Link("Alle punkter", state.with_group(None).url(), not grouped),
-             Link("Én linje pr. sag", state.with_group("case").url(), grouped)]
+    views = [Link("Alle punkter", search_url(changed(state, group=None)), not grouped),
+             Link("Én linje pr. sag", search_url(changed(state, group="case")), grouped)]
     return ResultsView(
         rows=[] if grouped else [result_row(hit) for hit in response.results],
         grouped=grouped,
         lines=[case_row(line) for line in response.groups or []],
         views=views,
-        jsonl_url=export.url("/soeg.jsonl"),
+        jsonl_url=search_url(export, "/soeg.jsonl"),
         facets=facet_groups(state, response),
         active=active_filters(state, response),
-        sorts=[Link(SORT_LABELS[s], state.with_sort(s).url(), s == state.sort) for s in SORTS],
+        sorts=[Link(SORT_LABELS[s], search_url(changed(state, sort=s)), s == state.sort) for s in SORTS],
         pages=page_links(state, last_page),
-        previous=state.with_page(state.page - 1).url() if state.page > 1 else None,
-        next=state.with_page(state.page + 1).url() if state.page < last_page else None,
+        previous=search_url(changed(state, page=state.page - 1)) if state.page > 1 else None,
+        next=search_url(changed(state, page=state.page + 1)) if state.page < last_page else None,
+        first_page=search_url(changed(state, page=1)),
         first_number=(state.page - 1) * state.per_page + 1,
         last_page=last_page,
-        suggestion_url=state.with_q(response.suggestion).url() if response.suggestion and not response.corrected_from else None,
+        suggestion_url=search_url(changed(state, q=response.suggestion)) if response.suggestion and not response.corrected_from else None,
         case_link=case_url(response.case) if response.case else None,
         person_links=[person_link(state, offer) for offer in response.people],
-        original_url=state.with_q(response.corrected_from).url() if response.corrected_from else None,
-        atom_url=export.url("/soeg.atom"),
+        original_url=search_url(changed(state, q=response.corrected_from)) if response.corrected_from else None,
+        atom_url=search_url(export, "/soeg.atom"),
         feed_title=search_title(export),
-        csv_url=export.url("/soeg.csv"),
+        csv_url=search_url(export, "/soeg.csv"),
         page_out_of_range=response.total > 0 and state.page > last_page,
         notes=list(response.notes),
     )
