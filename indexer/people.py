@@ -598,21 +598,21 @@ def people_table(archive) -> PeopleTable:
 def people_table_of(snapshot) -> PeopleTable:
     """The people table of one index generation (a search `Snapshot`), built on first use.
 
-    Cached on the snapshot (like its facet universes), so a new build's
+    Cached on the snapshot (in its per-generation memo, like facet value counts), so a new build's
     generation gets a new table and requests on the old one keep theirs."""
-    table = snapshot.universes.get(CACHE_KEY)
+    table = snapshot.memo.get(CACHE_KEY)
     if table is not None:
         return table  # type: ignore[return-value]
     from .schema import unpack  # the schema imports this module's name reading
 
     with _build_lock:
-        table = snapshot.universes.get(CACHE_KEY)
+        table = snapshot.memo.get(CACHE_KEY)
         if table is None:
             with snapshot.lock:
                 meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
                 items = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="item")]
             table = assemble(meetings, items)
-            snapshot.universes[CACHE_KEY] = table  # type: ignore[assignment]
+            snapshot.memo[CACHE_KEY] = table
     return table  # type: ignore[return-value]
 
 

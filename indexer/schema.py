@@ -7,7 +7,7 @@ Whoosh's atomic commit keeps records and postings consistent.
 
 Facets are declared once here (`FACETS`). Each has a share of the `facets`
 column: one pickled tuple per document that the search layer loads into
-memory once per index generation (indexer.facets), so counting and filtering
+memory once per index generation (indexer.columns), so counting and filtering
 facets never touch stored fields or postings. (Per-facet exact-match fields
 were indexed too until nothing read them: filters are masks over the column.)
 """
@@ -86,7 +86,7 @@ def build_schema() -> Schema:
         # The bodies that treated the item's case as far as the item knows:
         # its own meeting's council and the earlier treatments it names. Read
         # into memory like `facets`, so "behandlet af både X og Y" needs no
-        # stored record (search.Archive, facets.FacetTable.treated).
+        # stored record (search.Archive, columns.DocumentTable.treated).
         "treated_by": COLUMN(columns.PickleColumn(columns.VarBytesColumn())),
         "record": STORED(),
     }

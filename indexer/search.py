@@ -10,7 +10,7 @@ facets, rank, page or group, snippet.
 
 A search runs in three vectorised steps over arrays from that snapshot:
 matching (posting lists combined as boolean masks), facet counting and
-filtering (`facets.FacetTable`), and BM25F ranking (`scoring.PostingsCache`).
+filtering (`columns.DocumentTable`), and BM25F ranking (`postings.PostingsCache`).
 Whoosh does the analysis and the storage. Phrases need no verification:
 they are intersections of adjacent-word-pair postings (`analysis.pairs_analyzer`),
 exact for two words and measured against a plain scan for longer ones
@@ -20,7 +20,7 @@ matches, the search is answered for the closest words the archive holds.
 
 `group="case"` folds all matching items into their cases (`grouping`), and
 the `treated_by` filter keeps the items whose case every given body treated
-(`FacetTable.treated_by_all`); both work on the whole match mask, so counts
+(`DocumentTable.treated_by_all`); both work on the whole match mask, so counts
 and pages are of cases over every matching item. `export` streams every
 matching item, unbounded by the paging window.
 """
@@ -47,7 +47,7 @@ from .compiled import FIELD_WEIGHTS, MAX_PREFIX_TERMS, MIN_PREFIX, CompiledClaus
 from .query import ParsedQuery, parse_query
 from .people import PersonOffer, people_offers, people_table_of, person_values
 from .schema import FACET_BY_KEY, FACET_KEYS, TEXT_FIELDS, unpack
-from .scoring import CACHE_BYTES
+from .postings import CACHE_BYTES
 from .snapshot import TREATED_BY, Snapshot, fresh_on_stale
 from .store import RecordStore, _by_date, fold, same_council
 
@@ -308,7 +308,7 @@ class Archive(RecordStore):
         ]
 
     def _resolve_one(self, key: str, value: str, snapshot: Snapshot, notes: list[str]) -> list[str]:
-        known = snapshot.universe(key)
+        known = snapshot.value_counts(key)
         matches = self._resolve_value(key, value, known)
         if not matches and key == "kle" and self.kle:
             matches = [code for code in self.kle.codes_matching(value) if code in known]
@@ -505,7 +505,7 @@ class Archive(RecordStore):
         items record its treatments — matched as `råd:` matches a council
         (council_key: case, definite form, aa/å; then folded prefix) — and the
         name to show for it (per value as typed). A body no item names matches nothing, and is said so."""
-        known = snapshot.universe(TREATED_BY)
+        known = snapshot.value_counts(TREATED_BY)
         bodies: list[list[str]] = []
         labels: dict[str, str] = {}
         for value in list(dict.fromkeys(values))[:MAX_TREATED_BY]:

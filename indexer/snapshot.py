@@ -26,10 +26,10 @@ from whoosh import index as whoosh_index
 from .build import INDEX_NAME
 from .caching import SizedLRU
 from .extract import case_key
-from .facets import FacetTable
+from .columns import DocumentTable
 from .schema import unpack
 from .spelling import Vocabulary
-from .scoring import CACHE_BYTES, PostingsCache
+from .postings import CACHE_BYTES, PostingsCache
 
 REFRESH_CHECK_SECONDS = 0.5
 ANALYSIS_CACHE_ENTRIES = 50_000
@@ -66,43 +66,45 @@ class Snapshot:
     generation: int
     searcher: Any
     lock: threading.RLock
-    table: FacetTable  # facet values, dates and live items by docnum
+    table: DocumentTable  # facet values, dates and live items by docnum
     postings: PostingsCache
     meetings: list[dict[str, Any]]  # meeting summaries, newest first
-    universes: dict[str, Counter] = field(default_factory=dict)
+    # per-generation results computed on first use: facet value counts, the spelling
+    # vocabulary, case-number keys, the people table (dropped with the generation)
+    memo: dict[str, Any] = field(default_factory=dict)
     name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
 
-    def universe(self, key: str) -> Counter:
+    def value_counts(self, key: str) -> Counter:
         """Every value of a facet with its item count (computed on first use);
         TREATED_BY: every body an item names as having treated its case."""
-        if key not in self.universes:
+        if key not in self.memo:
             if key == TREATED_BY:
-                self.universes[key] = self.table.treated.counts(self.table.items)
+                self.memo[key] = self.table.treated.counts(self.table.items)
             else:
-                self.universes[key] = self.table.universe(key)
-        return self.universes[key]
+                self.memo[key] = self.table.value_counts(key)
+        return self.memo[key]
 
     def vocabulary(self) -> Vocabulary:
         """The archive's own words for typo answers (`spelling`), read on first use."""
-        found = self.universes.get("#vocabulary")
+        found = self.memo.get("#vocabulary")
         if found is None:
             with self.lock:
-                found = self.universes.get("#vocabulary")
+                found = self.memo.get("#vocabulary")
                 if found is None:
                     found = Vocabulary.of_field(self.searcher.reader(), "spell")
-                    self.universes["#vocabulary"] = found  # type: ignore[assignment]
+                    self.memo["#vocabulary"] = found
         return found  # type: ignore[return-value]
 
     def case_numbers(self) -> dict[str, str]:
         """Spelling-free key (`extract.case_key`) → the case number as the archive writes it."""
-        if "#case_keys" not in self.universes:
+        if "#case_keys" not in self.memo:
             keys: dict[str, str] = {}
-            for value, _ in self.universe("case").most_common():
+            for value, _ in self.value_counts("case").most_common():
                 key = case_key(value)
                 if key:
                     keys.setdefault(key, value)
-            self.universes["#case_keys"] = keys  # type: ignore[assignment]
-        return self.universes["#case_keys"]  # type: ignore[return-value]
+            self.memo["#case_keys"] = keys
+        return self.memo["#case_keys"]
 
 
 def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
@@ -140,7 +142,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
         )
     meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
     lock = threading.RLock()
-    table = FacetTable(reader.doc_count_all(), rows, item_dates, treated)
+    table = DocumentTable(reader.doc_count_all(), rows, item_dates, treated)
     return Snapshot(
         generation=reader.generation(),
         searcher=searcher,
@@ -152,7 +154,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
     )
 
 
-def _facet_name_words(table: FacetTable) -> set[str]:
+def _facet_name_words(table: DocumentTable) -> set[str]:
     """Words of every name the items hold (absences, votes, names in the text:
     the person facet), beside the rolls' — "Arslan" named only in an absence
     note is a name too."""

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .extract import council_key
-from .facets import FacetTable
+from .columns import DocumentTable
 from .schema import unpack
 from .snapshot import IndexView, fresh_on_stale
 
@@ -69,8 +69,8 @@ class RecordStore(IndexView):
             result.setdefault(meeting["municipality"], Counter())[meeting["council"] or "Notater"] += 1
         return result
 
-    def facet_universe(self, key: str) -> Counter:
-        return self.current().universe(key)
+    def facet_value_counts(self, key: str) -> Counter:
+        return self.current().value_counts(key)
 
     @fresh_on_stale
     def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
@@ -120,7 +120,7 @@ def same_council(a: str | None, b: str | None) -> bool:
     return x == y or SequenceMatcher(None, x, y).ratio() >= 0.88
 
 
-def _by_date(table: FacetTable, passing: np.ndarray, newest_first: bool) -> list[int]:
+def _by_date(table: DocumentTable, passing: np.ndarray, newest_first: bool) -> list[int]:
     docnums = np.flatnonzero(passing)
     order = np.argsort(table.dates[docnums], kind="stable")
     if newest_first:

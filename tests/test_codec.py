@@ -8,7 +8,7 @@ from whoosh import fields, index
 from whoosh.codec.whoosh3 import W3Codec
 
 from indexer.codec import InliningCodec
-from indexer.scoring import PostingsCache
+from indexer.postings import PostingsCache
 
 TEXTS = [
     "tilsyn med plejehjem", "tilsyn tilsyn og tilsyn", "budget for skoler", "plejehjem og budget",

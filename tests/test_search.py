@@ -173,7 +173,7 @@ def test_kle_group_and_law_facets(archive):
     kle = {v.value: v.count for v in response.facets["kle"]}
     assert kle["27.69"] >= 3
     assert len(response.facets["law"]) <= 12  # the facet shows the top values
-    assert "serviceloven § 85" in archive.facet_universe("law")
+    assert "serviceloven § 85" in archive.facet_value_counts("law")
 
 
 # --- hostile queries -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from .labels import council_slug, slugify
 
 def institution_names(slug: str) -> list[str]:
     """Every spelling of the institution whose address is `slug`."""
-    return sorted(name for name in get_archive().facet_universe("institution") if slugify(name) == slug)
+    return sorted(name for name in get_archive().facet_value_counts("institution") if slugify(name) == slug)
 
 
 def council_meetings(slug: str) -> list[dict[str, Any]]:

@@ -56,7 +56,7 @@ def home():
         municipality: sorted(counter.items(), key=lambda kv: kv[0].casefold())
         for municipality, counter in sorted(archive.councils().items())
     }
-    institutions = archive.facet_universe("institution").most_common(FRONT_INSTITUTIONS)
+    institutions = archive.facet_value_counts("institution").most_common(FRONT_INSTITUTIONS)
     return render_template(
         "home.html",
         councils=councils,

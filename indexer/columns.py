@@ -1,6 +1,11 @@
-"""Facet counting and filtering over a whole index generation, in numpy.
+"""The per-document columns of one index generation, in numpy: facets,
+dates, liveness, cases and the bodies that treated them — and facet
+counting and filtering over them.
 
-Loaded once per index generation from the `facets` column: every facet value
+`DocumentTable` is named for what it holds: every facet column, but also
+which docnums are live items, their dates (date-range filters), each item's
+case (one line per case, `case_groups`) and the bodies its case passed
+through (`treated_by_all`). Loaded once per index generation from the `facets` column: every facet value
 becomes a small integer, single-valued facets are one int32 array indexed by
 document number, multi-valued facets (institutions, law references) are a
 CSR pair (owner document, value). Counting the facets of a result set is then
@@ -60,9 +65,9 @@ class FacetColumn:
         return mask
 
 
-class FacetTable:
-    """All facets of one index generation, plus which docnums are live items
-    and their dates (for date-range filters)."""
+class DocumentTable:
+    """All facets of one index generation, plus which docnums are live items,
+    their dates (for date-range filters) and the bodies that treated their case."""
 
     def __init__(self, size: int, rows: dict[int, tuple], dates: dict[int, str],
                  treated: dict[int, tuple[str, ...]] | None = None) -> None:
@@ -143,7 +148,8 @@ class FacetTable:
             mask &= np.isin(groups, np.unique(groups[naming]))
         return mask
 
-    def universe(self, key: str) -> Counter:
+    def value_counts(self, key: str) -> Counter:
+        """Every value of the facet with its number of live items."""
         return self.columns[key].counts(self.items)
 
     def count(self, base: np.ndarray, filters: dict[str, list[str]],

@@ -1,5 +1,8 @@
 """Posting lists as numpy arrays, and BM25F ranking over them.
 
+Mostly a posting reader (hence the name; it was `scoring.py`): the BM25F
+arithmetic is one method over the arrays it reads.
+
 Whoosh's matcher tree calls Python methods per matching document per query
 term; at archive scale (tens of thousands of matches for a common word) that
 is most of a search's time. Here each term's posting list is read block by
