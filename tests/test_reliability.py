@@ -460,6 +460,47 @@ def test_150_slow_clients_do_not_starve_normal_requests(corpus_index: Path):
     assert answered[-1][1] == 0, answered  # and the header deadline closed every one of them
 
 
+def test_the_compute_gate_lets_only_its_limit_compute_and_streams_outside_it():
+    """webapp.server.ComputeGate: at most `limit` requests inside the app at
+    once (more threads computing than cores made every search slower; the
+    measurement is in its docstring); a streamed body is produced after the
+    gate is left, so a slow export download holds no compute slot."""
+    import threading
+    import time
+
+    from webapp.server import ComputeGate, ServerLimits
+
+    inside, most, lock = 0, 0, threading.Lock()
+
+    def app(environ, start_response):
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        with lock:
+            inside -= 1
+        start_response("200 OK", [])
+        if environ.get("stream"):
+            return (b"part" for _ in range(3))
+        return [b"done"]
+
+    gate = ComputeGate(app, 2)
+    results: list[bytes] = []
+    workers = [threading.Thread(target=lambda: results.append(b"".join(gate({}, lambda *a: None)))) for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(10)
+    assert results == [b"done"] * 6 and most == 2
+
+    single = ComputeGate(app, 1)
+    body = iter(single({"stream": True}, lambda *a: None))  # being downloaded, not finished
+    assert next(body) == b"part"
+    assert b"".join(single({}, lambda *a: None)) == b"done"  # not blocked by the open stream
+    assert ServerLimits().computing >= 1
+
+
 # --- 8. the Host header is not trusted -----------------------------------------------------------
 
 

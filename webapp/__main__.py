@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default: http://HOST:PORT); the Host header is never used")
     defaults = ServerLimits()
     parser.add_argument("--threads", type=int, default=defaults.threads)
+    parser.add_argument("--computing", type=int, default=defaults.computing,
+                        help="requests computing at once (default: the machine's cores; 0 = no limit; see server.ComputeGate)")
     parser.add_argument("--connection-limit", type=int, default=defaults.connection_limit,
                         help="open connections at most (slow clients each hold one)")
     parser.add_argument("--header-timeout", type=float, default=defaults.header_timeout,
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     base_url = args.base_url or listen_url(args.host, args.port)
     app = create_app(Path(args.index), corpus_dir=args.corpus, base_url=base_url, kle_files=args.kle)
     warm_up(app)
-    limits = ServerLimits(threads=args.threads, connection_limit=args.connection_limit,
+    limits = ServerLimits(threads=args.threads, computing=args.computing, connection_limit=args.connection_limit,
                           header_timeout=args.header_timeout, channel_timeout=args.channel_timeout)
     server = make_server(app, args.host, args.port, limits)  # waitress
     print(f"Rådsarkiv: {listen_url(args.host, args.port)}/ (indeks: {args.index}, adresse i links: {base_url})",
