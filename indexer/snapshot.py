@@ -27,6 +27,7 @@ from .build import INDEX_NAME
 from .caching import SizedLRU
 from .extract import case_key
 from .facets import FacetTable
+from .records import MeetingRow
 from .schema import unpack
 from .spelling import Vocabulary
 from .scoring import CACHE_BYTES, PostingsCache
@@ -68,7 +69,7 @@ class Snapshot:
     lock: threading.RLock
     table: FacetTable  # facet values, dates and live items by docnum
     postings: PostingsCache
-    meetings: list[dict[str, Any]]  # meeting summaries, newest first
+    meetings: list[MeetingRow]  # meeting summaries, newest first
     universes: dict[str, Counter] = field(default_factory=dict)
     name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
 
@@ -122,7 +123,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
             item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
             if treated_column is not None:
                 treated[docnum] = tuple(treated_column[docnum] or ())
-    meetings = []
+    meetings: list[MeetingRow] = []
     name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
         record = unpack(searcher.stored_fields(docnum)["record"])
