@@ -52,11 +52,10 @@ class Components:
         self._descriptions: dict[type, Mapping[str, str | dict[str, Any]]] = {}
 
     def add(self, shape: type, *, name: str | None = None, description: str | None = None,
-            fields: Mapping[str, str | dict[str, Any]] | None = None, omit: tuple[str, ...] = ()) -> dict[str, str]:
+            fields: Mapping[str, str | dict[str, Any]] | None = None) -> dict[str, str]:
         """Register `shape` as a component and return its $ref. `fields` say
         what a dataclass's fields cannot (they carry no `Annotated`): a
-        description, or schema keywords such as an enum; `omit` drops keys
-        the API does not serve."""
+        description, or schema keywords such as an enum."""
         name = name or component_name(shape)
         known = self._named.get(name)
         if known is not None and known is not shape:
@@ -66,13 +65,13 @@ class Components:
         if known is None:
             self._named[name] = shape
             self.schemas[name] = {}  # a placeholder: a shape may refer to itself
-            schema = self.object(shape, omit)
+            schema = self.object(shape)
             if description:
                 schema = {"description": description, **schema}
             self.schemas[name] = schema
         return ref(name)
 
-    def object(self, shape: type, omit: tuple[str, ...] = ()) -> dict[str, Any]:
+    def object(self, shape: type) -> dict[str, Any]:
         """The closed object schema of a TypedDict or a dataclass (every field of
         a dataclass is serialised, so all are required)."""
         hints = get_type_hints(shape, include_extras=True)
@@ -89,8 +88,6 @@ class Components:
         described = self._descriptions.get(shape, {})
         properties = {}
         for key in names:
-            if key in omit:
-                continue
             schema = self.schema(hints[key])
             if key in described:
                 extra = described[key]
