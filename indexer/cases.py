@@ -14,6 +14,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .records import ItemRecord
 from .search import Archive
 from .store import same_council
 from .subjects import subject_groups
@@ -92,7 +93,7 @@ class CaseEntry:
         return data
 
 
-def _from_item(item: dict[str, Any], relation: str) -> CaseEntry:
+def _from_item(item: ItemRecord, relation: str) -> CaseEntry:
     return CaseEntry(
         date=item.get("date"),
         council=item.get("council"),
@@ -163,7 +164,7 @@ class Reference:
     decision_kind: str | None = None
 
 
-def _add_reference(archive: Archive, entries: list[CaseEntry], item: dict[str, Any], ref: Reference) -> None:
+def _add_reference(archive: Archive, entries: list[CaseEntry], item: ItemRecord, ref: Reference) -> None:
     existing = _matching(entries, ref.council, ref.date)
     if existing is None:
         target = archive.find_item(ref.council, ref.date, ref.number)
@@ -186,7 +187,7 @@ def _add_reference(archive: Archive, entries: list[CaseEntry], item: dict[str, A
             existing.notes.append(ref.note)
 
 
-def _add_planned(entries: list[CaseEntry], items: list[dict[str, Any]]) -> None:
+def _add_planned(entries: list[CaseEntry], items: list[ItemRecord]) -> None:
     """Bodies a "Sagsprocedure" names without a date are later steps: shown as
     planned until a treatment by that body is on the case page."""
     if not items:

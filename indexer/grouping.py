@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .records import ItemRecord
+
 
 @dataclass
 class LineTreatment:
@@ -73,7 +75,7 @@ def fold_groups(ordered: np.ndarray, groups: np.ndarray) -> tuple[np.ndarray, np
     return ordered[first[order]], unique[order], counts[order]
 
 
-def case_line(case_number: str | None, hit: Any, matching: int, records: list[dict[str, Any]],
+def case_line(case_number: str | None, hit: Any, matching: int, records: list[ItemRecord],
               same_council: Callable[[str | None, str | None], bool]) -> CaseLine:
     """The line of one case from all its archived items' records (for an item
     without a case number: that item's record alone)."""
@@ -86,20 +88,20 @@ def case_line(case_number: str | None, hit: Any, matching: int, records: list[di
                 return entry
         return None
 
-    for record in sorted(records, key=lambda r: (r.get("date") or "", r.get("number") or 0)):
-        treatments.append((LineTreatment(record.get("council") or "Notat", record.get("date"), True, record["id"],
-                                         record.get("decision_kind")), record.get("decision")))
+    for record in sorted(records, key=lambda r: (r["date"] or "", r["number"])):
+        treatments.append((LineTreatment(record["council"] or "Notat", record["date"], True, record["id"],
+                                         record["decision_kind"]), record["decision"]))
     for record in records:
-        for prior in record.get("prior_treatments", []):
-            if not prior.get("council"):
+        for prior in record["prior_treatments"]:
+            if not prior["council"]:
                 continue
-            found = known(prior["council"], prior.get("date"))
+            found = known(prior["council"], prior["date"])
             if found is None:
-                treatments.append((LineTreatment(prior["council"], prior.get("date"), False, None,
-                                                 prior.get("decision_kind")), prior.get("decision")))
-            elif not found[0].in_archive and found[1] is None and prior.get("decision"):
+                treatments.append((LineTreatment(prior["council"], prior["date"], False, None,
+                                                 prior["decision_kind"]), prior["decision"]))
+            elif not found[0].in_archive and found[1] is None and prior["decision"]:
                 index = treatments.index(found)
-                found[0].decision_kind = prior.get("decision_kind")
+                found[0].decision_kind = prior["decision_kind"]
                 treatments[index] = (found[0], prior["decision"])
     treatments.sort(key=lambda entry: (entry[0].date or "9999", not entry[0].in_archive))
     line = CaseLine(case_number=case_number, title=hit.title, hit=hit, matching=matching, items=len(records),

@@ -33,6 +33,7 @@ from typing import Any
 
 from .extract import council_key
 from .parser import slugify
+from .records import ItemRecord, MeetingRecord
 
 PARTY_CODE = re.compile(r"^(?:[A-ZÆØÅ]{1,3}(?:-\d{1,2})?|Løsgænger)$")
 PARTY_VOTE = re.compile(r"^\(?(?P<code>[A-ZÆØÅ]{1,3}(?:-\d{1,2})?)\)?(?=$|[\s.,;:])")
@@ -383,14 +384,14 @@ def resolve_spellings(seen: dict[str, _Seen]) -> dict[str, tuple[str, str | None
 # --- assembling -----------------------------------------------------------------------------
 
 
-def _vote_entries(item: dict[str, Any]) -> Iterable[tuple[str, str]]:
+def _vote_entries(item: ItemRecord) -> Iterable[tuple[str, str]]:
     votes = item.get("votes") or {}
     for position in POSITIONS:
         for entry in votes.get(position) or []:
             yield position, entry
 
 
-def _sightings(meetings: list[dict[str, Any]], items_by_meeting: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, _Seen]]:
+def _sightings(meetings: list[MeetingRecord], items_by_meeting: dict[str, list[ItemRecord]]) -> dict[str, dict[str, _Seen]]:
     """municipality → spelling → where it was seen (rolls, absence lists, vote lines)."""
     seen: dict[str, dict[str, _Seen]] = defaultdict(lambda: defaultdict(_Seen))
     for meeting in meetings:
@@ -434,7 +435,7 @@ class _Builder:
         if code and PARTY_CODE.match(code) and (not person.parties or person.parties[-1][1] != code):
             person.parties.append((date, code))
 
-    def body(self, person: Person, meeting: dict[str, Any]) -> Body:
+    def body(self, person: Person, meeting: MeetingRecord) -> Body:
         council = meeting.get("council") or "Notater"
         for body in person.bodies:
             if council_key(body.council) == council_key(council):
@@ -443,7 +444,7 @@ class _Builder:
         person.bodies.append(body)
         return body
 
-    def add_meeting(self, meeting: dict[str, Any], items: list[dict[str, Any]]) -> None:
+    def add_meeting(self, meeting: MeetingRecord, items: list[ItemRecord]) -> None:
         date = meeting.get("date")
         rows: dict[str, Attendance] = {}
 
@@ -486,7 +487,7 @@ class _Builder:
         for name, row in rows.items():
             self.people[name].meetings.append(row)
 
-    def _add_item_absence(self, item: dict[str, Any], attendance) -> None:
+    def _add_item_absence(self, item: ItemRecord, attendance) -> None:
         for raw in item.get("absent") or []:
             for written in split_names(raw):
                 person = self.person(written.name)
@@ -497,7 +498,7 @@ class _Builder:
                     note = next((line for line in item.get("attendance") or [] if written.name in line), None)
                     row.absent_items.append(AbsentItem(item["id"], item["number"], item["title"], note))
 
-    def _add_votes(self, meeting: dict[str, Any], item: dict[str, Any], rows: dict[str, Attendance]) -> None:
+    def _add_votes(self, meeting: MeetingRecord, item: ItemRecord, rows: dict[str, Attendance]) -> None:
         date = meeting.get("date")
         voted: set[str] = set()
         party_votes: list[tuple[str, str, str]] = []
@@ -546,10 +547,10 @@ def absent_throughout(absent_from: int, items_with_notes: int, items: int) -> bo
     return absent_from >= items_with_notes and 2 * items_with_notes > items
 
 
-def assemble(meetings: list[dict[str, Any]], items: Iterable[dict[str, Any]]) -> PeopleTable:
+def assemble(meetings: list[MeetingRecord], items: Iterable[ItemRecord]) -> PeopleTable:
     """The people table of a set of stored meeting and item records."""
     started = time.perf_counter()
-    items_by_meeting: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    items_by_meeting: dict[str, list[ItemRecord]] = defaultdict(list)
     for item in items:
         items_by_meeting[item["meeting_id"]].append(item)
     for rows in items_by_meeting.values():

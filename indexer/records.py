@@ -3,14 +3,21 @@
 These dataclasses are the contract between the ingester and everything after
 it (index, web app, API, tests). `to_dict` gives the JSON that
 `python -m indexer parse FILE` prints and the API serves; its field names are
-these attributes' names, and the API's OpenAPI document (webapp/openapi.py)
-describes them for clients.
+these attributes' names.
+
+The read side never sees these classes: the index stores their JSON and
+everything after it (store, search, pages, API) reads that back. The shapes
+it reads are declared below the dataclasses, once, as TypedDicts
+(`ItemRecord`, `MeetingRecord` and their parts); tests/test_record_shapes.py
+checks that `to_dict` writes exactly the declared keys, and the API's
+OpenAPI components are generated from the same declarations
+(webapp/jsonschema.py), so the document cannot drift from what is stored.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Annotated, Literal, TypedDict
 
 
 @dataclass
@@ -37,7 +44,7 @@ class Votes:
     abstained: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> VotesRecord:
         return {
             "for": list(self.for_),
             "against": list(self.against),
@@ -117,7 +124,7 @@ class Item:
             parts.extend(filter(None, [treatment.note, treatment.decision if treatment.decision != treatment.note else None]))
         return "\n\n".join(dict.fromkeys(p for p in parts if p))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ItemData:
         # Written out rather than dataclasses.asdict: asdict deep-copies
         # recursively and was a tenth of the index build's time.
         return {
@@ -173,7 +180,7 @@ class Meeting:
     period: str | None = None  # the council's election period as the source names it ("2022-2025")
     url: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> MeetingData:
         return {
             "id": self.id,
             "municipality": self.municipality,
@@ -191,3 +198,176 @@ class Meeting:
             "url": self.url,
         }
 
+
+
+# --- the stored shapes: what the read side gets back from the index -----------------
+#
+# Every key below is always present in a stored record: the index is rebuilt
+# from scratch whenever its schema or analysis changes (build.same_schema),
+# and every record key was added before the current schema, so no index this
+# version opens holds a record written without one. (Checked over the
+# history: each commit with today's build_schema writes today's records.)
+# Read them with record["key"]. A key added later without a schema change
+# would be absent from older indexes' records until their sources change:
+# then read it with .get and say so beside it.
+
+
+@dataclass(frozen=True)
+class Doc:
+    """What a field's type hint cannot say, for the API's description
+    (webapp/jsonschema.py reads it from `Annotated`): a Danish description and
+    JSON Schema keywords such as a format or a minimum."""
+
+    text: str | None = None
+    format: str | None = None
+    minimum: int | None = None
+
+
+IsoDate = Annotated[str, Doc(format="date")]  # ÅÅÅÅ-MM-DD
+Kind = Literal["referat", "dagsorden", "notat"]
+
+
+class SectionRecord(TypedDict):
+    heading: str | None
+    text: str
+
+
+# "for" is a keyword, hence the functional form.
+VotesRecord = TypedDict("VotesRecord", {
+    "for": list[str],
+    "against": list[str],
+    "abstained": list[str],
+    "counts": Annotated[dict[str, int], Doc("De angivne tal («For stemte: 5»), nøgler for/against/abstained")],
+})
+
+
+class AttachmentRecord(TypedDict):
+    title: str
+    recommended: bool
+    url: Annotated[str | None, Doc("Bilaget i kommunens egen publicering")]
+
+
+class PriorTreatmentRecord(TypedDict):
+    """An earlier treatment as the item names it (`Treatment`)."""
+
+    council: str
+    date: IsoDate | None
+    item: Annotated[int | None, Doc("Punktnummeret i det andet møde, hvis det nævnes")]
+    source: Annotated[str, Doc("Hvor henvisningen står: tidligere behandling, sagsforløb eller tekst")]
+    note: Annotated[str | None, Doc("Henvisningen som skrevet")]
+    decision: str | None
+    decision_kind: str | None
+
+
+class PathStepRecord(TypedDict):
+    council: str
+    date: IsoDate | None
+
+
+class ParticipantRecord(TypedDict):
+    name: str
+    affiliation: str | None
+    absent: bool
+    role: str | None
+
+
+class SourceRecord(TypedDict):
+    path: str
+    sha256: str
+    format: str
+
+
+class ItemData(TypedDict):
+    """`Item.to_dict()`: one agenda item as `python -m indexer parse` prints it."""
+
+    id: str
+    number: int
+    title: str
+    case_number: str | None
+    kle: str | None
+    sections: list[SectionRecord]
+    decided_by: str | None
+    decision: str | None
+    decision_kind: str | None
+    votes: VotesRecord | None
+    absent: list[str]
+    attendance: Annotated[list[str], Doc("Fraværsnoterne som skrevet («Afbud: …»)")]
+    attachments: list[AttachmentRecord]
+    attachment_count: int | None
+    prior_treatments: list[PriorTreatmentRecord]
+    treatment_path: list[PathStepRecord]
+    institutions: list[str]
+    law_refs: list[str]
+    closed: bool
+    url: Annotated[str | None, Doc("Punktet i kommunens egen publicering")]
+    page: Annotated[int | None, Doc("Siden i kildedokumentet (PDF), hvor punktets overskrift står", minimum=1)]
+
+
+class MeetingSummary(TypedDict):
+    """What an item's stored record carries of its meeting (schema.meeting_summary)."""
+
+    meeting_id: str
+    municipality: str
+    council: str | None
+    kind: Kind
+    date: IsoDate | None
+    meeting_title: Annotated[str | None, Doc("Mødets titel")]
+    source: Annotated[str | None, Doc("Kildedokumentets sti i korpusset")]
+
+
+class ItemRecord(ItemData, MeetingSummary):
+    """The stored item record: `{**item.to_dict(), **meeting_summary(meeting)}`."""
+
+
+class AgendaEntry(TypedDict):
+    """One line of a stored meeting's agenda (schema.meeting_document)."""
+
+    id: str
+    number: int
+    title: str
+    case_number: str | None
+    decision: str | None
+    decision_kind: str | None
+    closed: bool
+    page: Annotated[int | None, Doc(minimum=1)]
+    url: Annotated[str | None, Doc("Punktet i kommunens egen publicering")]
+
+
+class _MeetingHeader(TypedDict):
+    id: str
+    municipality: str
+    council: str | None
+    kind: Kind
+    date: IsoDate | None
+    time: str | None
+    location: str | None
+    title: str | None
+    participants: list[ParticipantRecord]
+    source: SourceRecord | None
+    truncated: Annotated[bool, Doc("Dokumentet er afkortet; de sidste punkter kan mangle")]
+    period: Annotated[str | None, Doc("Valgperioden som kilden skriver den («2022-2025»)")]
+    url: Annotated[str | None, Doc("Mødet i kommunens egen publicering")]
+
+
+class MeetingData(_MeetingHeader):
+    """`Meeting.to_dict()`: the parsed meeting with its whole items."""
+
+    items: list[ItemData]
+
+
+class MeetingRecord(_MeetingHeader):
+    """The stored meeting record: the meeting with its agenda as summaries."""
+
+    items: list[AgendaEntry]
+
+
+class MeetingRow(TypedDict):
+    """A meeting as the snapshot lists it in memory (snapshot.load: newest first)."""
+
+    id: str
+    municipality: str
+    council: str | None
+    date: IsoDate | None
+    kind: Kind
+    title: str | None
+    items: int

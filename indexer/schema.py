@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
 from .analysis import identifier_analyzer, lemma_analyzer, pairs_analyzer, parts_analyzer, spelling_analyzer, spelling_words, text_analyzer
 from .people import item_people, roll_names
-from .records import Item, Meeting
+from .records import AgendaEntry, Item, ItemRecord, Meeting, MeetingRecord, MeetingSummary
 
 @dataclass(frozen=True)
 class Facet:
@@ -103,12 +104,18 @@ def build_schema() -> Schema:
 # --- records → documents ------------------------------------------------------
 
 
-def pack(data: dict[str, Any]) -> bytes:
+def pack(data: Mapping[str, Any]) -> bytes:
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
 
 
-def unpack(blob: bytes) -> dict[str, Any]:
+def unpack(blob: bytes) -> Any:
+    """A stored record: an ItemRecord or a MeetingRecord (indexer.records), by the document's doctype."""
     return json.loads(zlib.decompress(blob).decode("utf-8"))
+
+
+def unpack_item(blob: bytes) -> ItemRecord:
+    """A stored item record (item_document's `record`), typed as the read side sees it."""
+    return cast(ItemRecord, unpack(blob))
 
 
 def kle_group(kle: str | None) -> str | None:
@@ -143,7 +150,7 @@ def treated_by(item: Item, meeting: Meeting) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in names if name))
 
 
-def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+def meeting_summary(meeting: Meeting) -> MeetingSummary:
     """What an item's result line and page need of its meeting."""
     return {
         "meeting_id": meeting.id,
@@ -154,6 +161,11 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
         "meeting_title": meeting.title,
         "source": meeting.source.path if meeting.source else None,
     }
+
+
+def item_record(item: Item, meeting: Meeting) -> ItemRecord:
+    """The stored item: the item and what its pages need of its meeting."""
+    return {**item.to_dict(), **meeting_summary(meeting)}
 
 
 def item_document(item: Item, meeting: Meeting, roll: list[tuple[str, bool]] | None = None) -> dict[str, Any]:
@@ -191,7 +203,7 @@ def item_document(item: Item, meeting: Meeting, roll: list[tuple[str, bool]] | N
         "ids": "\n".join(filter(None, [*identifiers, body, decision, item.title, notes])),
         "facets": tuple(facets[key] for key in FACET_KEYS),
         "treated_by": treated_by(item, meeting),
-        "record": pack({**item.to_dict(), **meeting_summary(meeting)}),
+        "record": pack(item_record(item, meeting)),
     }
     return doc
 
@@ -217,9 +229,10 @@ def meeting_vocabulary(meeting: Meeting) -> str:
     return " ".join(words)
 
 
-def meeting_document(meeting: Meeting) -> dict[str, Any]:
-    data = meeting.to_dict()
-    data["items"] = [
+def meeting_record(meeting: Meeting) -> MeetingRecord:
+    """The stored meeting: its header and its agenda as summaries (the items
+    are documents of their own)."""
+    agenda: list[AgendaEntry] = [
         {
             "id": item.id,
             "number": item.number,
@@ -233,6 +246,11 @@ def meeting_document(meeting: Meeting) -> dict[str, Any]:
         }
         for item in meeting.items
     ]
+    return {**meeting.to_dict(), "items": agenda}  # the agenda replaces the items
+
+
+def meeting_document(meeting: Meeting) -> dict[str, Any]:
+    data = meeting_record(meeting)
     doc: dict[str, Any] = {
         "doctype": "meeting",
         "id": meeting.id,

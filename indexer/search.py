@@ -45,8 +45,9 @@ from .extract import TYPED_CASE, case_key, council_key
 from .grouping import CaseLine, case_line, fold_groups
 from .compiled import FIELD_WEIGHTS, MAX_PREFIX_TERMS, MIN_PREFIX, CompiledClause, CompiledQuery, FieldTerms, compile_query
 from .query import ParsedQuery, parse_query
+from .records import ItemRecord
 from .people import PersonOffer, people_offers, people_table_of, person_values
-from .schema import FACET_BY_KEY, FACET_KEYS, TEXT_FIELDS, unpack
+from .schema import FACET_BY_KEY, FACET_KEYS, TEXT_FIELDS, unpack_item
 from .postings import CACHE_BYTES
 from .snapshot import TREATED_BY, Snapshot, fresh_on_stale
 from .store import RecordStore, _by_date, fold, same_council
@@ -556,11 +557,11 @@ class Archive(RecordStore):
         case_column = table.columns["case"]
         members = np.flatnonzero(np.isin(case_column.single, keys[keys >= 0]) & table.items)
         with snapshot.lock:
-            records = {int(d): unpack(snapshot.searcher.stored_fields(int(d))["record"]) for d in members}
+            records = {int(d): unpack_item(snapshot.searcher.stored_fields(int(d))["record"]) for d in members}
             for key in keys[keys < 0]:
                 docnum = int(-1 - key)
-                records[docnum] = unpack(snapshot.searcher.stored_fields(docnum)["record"])
-        by_case: dict[int, list[dict[str, Any]]] = {}
+                records[docnum] = unpack_item(snapshot.searcher.stored_fields(docnum)["record"])
+        by_case: dict[int, list[ItemRecord]] = {}
         for docnum in members:
             by_case.setdefault(int(case_column.single[docnum]), []).append(records[int(docnum)])
         lines = []
@@ -679,31 +680,31 @@ class Archive(RecordStore):
         return [int(candidates[i]) for i in order], [round(float(candidate_scores[i]), 4) for i in order]
 
     def _hit(self, fields: dict[str, Any], terms: dict[str, set[str]], score: float | None) -> Hit:
-        record = unpack(fields["record"])
+        record = unpack_item(fields["record"])
         return Hit(
             id=record["id"],
             title=record["title"],
-            council=record.get("council"),
-            municipality=record.get("municipality", ""),
-            date=record.get("date"),
+            council=record["council"],
+            municipality=record["municipality"],
+            date=record["date"],
             number=record["number"],
-            case_number=record.get("case_number"),
-            kind=record.get("kind", ""),
-            decision_kind=record.get("decision_kind"),
-            meeting_id=record.get("meeting_id", ""),
+            case_number=record["case_number"],
+            kind=record["kind"],
+            decision_kind=record["decision_kind"],
+            meeting_id=record["meeting_id"],
             snippet=self.snippet(record, terms),
             score=score,
-            decision=None if record.get("closed") else record.get("decision"),
+            decision=None if record["closed"] else record["decision"],
         )
 
     # snippets -----------------------------------------------------------------------
 
-    def snippet(self, record: dict[str, Any], terms: dict[str, set[str]]) -> Snippet:
+    def snippet(self, record: ItemRecord, terms: dict[str, set[str]]) -> Snippet:
         """A snippet from the body where the query's words are, or from the
         decision, or the start of the text when nothing matches."""
-        body = "\n\n".join(s["text"] for s in record.get("sections", []))
-        decision = record.get("decision") or ""
-        if record.get("closed"):
+        body = "\n\n".join(s["text"] for s in record["sections"])
+        decision = record["decision"] or ""
+        if record["closed"]:
             return Snippet()
         for fieldname, text, mode in (
             ("body", body, "query"),

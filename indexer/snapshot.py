@@ -27,6 +27,7 @@ from .build import INDEX_NAME
 from .caching import SizedLRU
 from .extract import case_key
 from .columns import DocumentTable
+from .records import MeetingRow
 from .schema import unpack
 from .spelling import Vocabulary
 from .postings import CACHE_BYTES, PostingsCache
@@ -68,7 +69,7 @@ class Snapshot:
     lock: threading.RLock
     table: DocumentTable  # facet values, dates and live items by docnum
     postings: PostingsCache
-    meetings: list[dict[str, Any]]  # meeting summaries, newest first
+    meetings: list[MeetingRow]  # meeting summaries, newest first
     # per-generation results computed on first use: facet value counts, the spelling
     # vocabulary, case-number keys, the people table (dropped with the generation)
     memo: dict[str, Any] = field(default_factory=dict)
@@ -124,7 +125,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
             item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
             if treated_column is not None:
                 treated[docnum] = tuple(treated_column[docnum] or ())
-    meetings = []
+    meetings: list[MeetingRow] = []
     name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
         record = unpack(searcher.stored_fields(docnum)["record"])

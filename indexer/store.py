@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import Counter
 from difflib import SequenceMatcher
-from typing import Any
 
 import numpy as np
 
 from .extract import council_key
 from .columns import DocumentTable
-from .schema import unpack
+from .records import ItemRecord, MeetingRecord, MeetingRow
+from .schema import unpack, unpack_item
 from .snapshot import IndexView, fresh_on_stale
 
 
@@ -30,7 +30,8 @@ def fold(text: str) -> str:
 class RecordStore(IndexView):
     """Read access to the records of one index folder."""
 
-    def _record(self, doctype: str, record_id: str) -> dict[str, Any] | None:
+    def _record(self, doctype: str, record_id: str):
+        """The stored record (unpacked JSON) of the document of that type and id, or None."""
         snapshot = self.current()
         with snapshot.lock:
             docnum = snapshot.searcher.document_number(id=record_id)
@@ -40,21 +41,21 @@ class RecordStore(IndexView):
         return unpack(fields["record"]) if fields.get("doctype") == doctype else None
 
     @fresh_on_stale
-    def item(self, item_id: str) -> dict[str, Any] | None:
+    def item(self, item_id: str) -> ItemRecord | None:
         return self._record("item", item_id)
 
     @fresh_on_stale
-    def meeting(self, meeting_id: str) -> dict[str, Any] | None:
+    def meeting(self, meeting_id: str) -> MeetingRecord | None:
         return self._record("meeting", meeting_id)
 
     @fresh_on_stale
-    def items_of_meeting(self, meeting_id: str) -> list[dict[str, Any]]:
+    def items_of_meeting(self, meeting_id: str) -> list[ItemRecord]:
         snapshot = self.current()
         with snapshot.lock:
-            found = [unpack(f["record"]) for f in snapshot.searcher.documents(meeting_id=meeting_id, doctype="item")]
+            found = [unpack_item(f["record"]) for f in snapshot.searcher.documents(meeting_id=meeting_id, doctype="item")]
         return sorted(found, key=lambda r: (r["number"], r["id"]))
 
-    def meetings(self, municipality: str | None = None, council: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def meetings(self, municipality: str | None = None, council: str | None = None, limit: int | None = None) -> list[MeetingRow]:
         rows = self.current().meetings
         if municipality:
             rows = [m for m in rows if m["municipality"] == municipality]
@@ -73,16 +74,16 @@ class RecordStore(IndexView):
         return self.current().value_counts(key)
 
     @fresh_on_stale
-    def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[dict[str, Any]]:
+    def items_by_facet(self, key: str, value: str, limit: int = 5000) -> list[ItemRecord]:
         """Items with one facet value, newest first."""
         snapshot = self.current()
         mask = snapshot.table.columns[key].matches([value], snapshot.table.size) & snapshot.table.items
         docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
         with snapshot.lock:
-            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
+            return [unpack_item(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
     @fresh_on_stale
-    def items_mentioning(self, text: str, limit: int = 200) -> list[dict[str, Any]]:
+    def items_mentioning(self, text: str, limit: int = 200) -> list[ItemRecord]:
         """Items whose identifiers (case numbers, §, years) include all of `text`'s."""
         snapshot = self.current()
         tokens = self.tokens("ids", text)
@@ -93,10 +94,10 @@ class RecordStore(IndexView):
             mask &= snapshot.table.posting_mask(snapshot.postings.postings("ids", token)[0])
         docnums = _by_date(snapshot.table, mask, newest_first=True)[:limit]
         with snapshot.lock:
-            return [unpack(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
+            return [unpack_item(snapshot.searcher.stored_fields(d)["record"]) for d in docnums]
 
     @fresh_on_stale
-    def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
+    def find_item(self, council: str, date: str | None, number: int | None) -> ItemRecord | None:
         """The archived item a reference such as "Socialudvalget den 7. maj 2024
         punkt 4" points at, if that meeting is in the archive."""
         if not date or number is None:

@@ -6,12 +6,11 @@ record carries the links a client needs to reach the HTML pages.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.exceptions import NotFound
 
-from .serialize import case_url, item_url, meeting_url, response_to_json
+from indexer.records import AgendaEntry, ItemRecord
+from .serialize import AgendaLineJSON, CaseJSON, ItemJSON, MeetingJSON, TreatmentJSON, case_url, item_url, meeting_url, response_to_json
 
 from .archive_state import get_archive
 from .casework import ordered_timeline
@@ -21,18 +20,25 @@ from .params import parse_meeting_page, parse_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-TREATMENT_FIELDS = (
-    "date", "council", "municipality", "item_id", "title", "decision", "decision_kind",
-    "source", "in_archive", "relation", "notes", "referenced_by", "role", "publication_url",
-)
+# what a case treatment carries from the timeline's entry (the rest of TreatmentJSON is links)
+TREATMENT_FIELDS = tuple(name for name in TreatmentJSON.__annotations__ if name != "url")
 
 
-def item_links(record: dict[str, Any]) -> dict[str, Any]:
+def item_json(record: ItemRecord) -> ItemJSON:
+    """The item with its links; the record's own `url` (the publication's) becomes `publication_url`."""
     return {
+        **record,
         "url": item_url(record["id"]),
-        "case_url": case_url(record["case_number"]) if record.get("case_number") else None,
-        "meeting_url": meeting_url(record["meeting_id"]) if record.get("meeting_id") else None,
+        "case_url": case_url(record["case_number"]) if record["case_number"] else None,
+        "meeting_url": meeting_url(record["meeting_id"]) if record["meeting_id"] else None,
+        "publication_url": record["url"],
+        "source_url": source_url(record),
     }
+
+
+def agenda_line(summary: AgendaEntry) -> AgendaLineJSON:
+    return {**summary, "url": item_url(summary["id"]), "publication_url": summary["url"],
+            "case_url": case_url(summary["case_number"]) if summary["case_number"] else None}
 
 
 @bp.get("/search")
@@ -46,8 +52,7 @@ def item(item_id: str):
     record = get_archive().item(item_id)
     if record is None:
         raise NotFound("Punktet findes ikke i arkivet.")
-    return jsonify({**record, **item_links(record), "publication_url": record.get("url"),
-                    "source_url": source_url(record)})
+    return jsonify(item_json(record))
 
 
 @bp.get("/meetings/<meeting_id>")
@@ -58,15 +63,12 @@ def meeting(meeting_id: str):
     record = get_archive().meeting(meeting_id)
     if record is None:
         raise NotFound("Mødet findes ikke i arkivet.")
-    agenda = record.get("items", [])
+    agenda = record["items"]
     start, end = shown.bounds(len(agenda))
-    items = [
-        {**summary, "url": item_url(summary["id"]), "publication_url": summary.get("url"),
-         "case_url": case_url(summary["case_number"]) if summary.get("case_number") else None}
-        for summary in agenda[start:end]
-    ]
-    return jsonify({**record, "items": items, "items_total": len(agenda), "page": shown.page,
-                    "per_page": shown.per_page, "url": meeting_url(record["id"]), "publication_url": record.get("url")})
+    data: MeetingJSON = {**record, "items": [agenda_line(summary) for summary in agenda[start:end]],
+                         "items_total": len(agenda), "page": shown.page, "per_page": shown.per_page,
+                         "url": meeting_url(record["id"]), "publication_url": record["url"]}
+    return jsonify(data)
 
 
 @bp.get("/cases/<path:case_number>")
@@ -78,24 +80,23 @@ def case(case_number: str):
     timeline = ordered_timeline(archive, canonical)
     if timeline is None:
         raise NotFound("Sagsnummeret findes ikke i arkivet.")
-    treatments = [
-        {**{name: entry.get(name) for name in TREATMENT_FIELDS},
+    treatments: list[TreatmentJSON] = [
+        {**{name: entry[name] for name in TREATMENT_FIELDS},
          "url": item_url(entry["item_id"]) if entry["item_id"] else None}
         for entry in timeline["treatments"]
     ]
-    return jsonify(
-        {
-            "case_number": timeline["case_number"],
-            "title": timeline.get("title"),
-            "kle": timeline.get("kle"),
-            "municipalities": timeline.get("municipalities", []),
-            "url": case_url(timeline["case_number"]),
-            "dossier_url": url_for("pages.dossier", case_number=timeline["case_number"]),
-            "feed_url": url_for("feeds.case_feed", case_number=timeline["case_number"]),
-            "subjects": timeline["subjects"],
-            "treatments": treatments,
-        }
-    )
+    data: CaseJSON = {
+        "case_number": timeline["case_number"],
+        "title": timeline["title"],
+        "kle": timeline["kle"],
+        "municipalities": timeline["municipalities"],
+        "url": case_url(timeline["case_number"]),
+        "dossier_url": url_for("pages.dossier", case_number=timeline["case_number"]),
+        "feed_url": url_for("feeds.case_feed", case_number=timeline["case_number"]),
+        "subjects": timeline["subjects"],
+        "treatments": treatments,
+    }
+    return jsonify(data)
 
 
 @bp.get("/openapi.json")

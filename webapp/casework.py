@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.cases import RELATION_LABELS, case_timeline
+from indexer.records import ItemRecord
 from indexer.search import Archive
 
 
@@ -24,7 +25,7 @@ def _reference_links(archive: Archive, item_ids: list[str], labels: dict[str, st
         if item_id not in labels:
             record = archive.item(item_id)
             labels[item_id] = None if record is None else (
-                f"{record.get('council') or 'Notat'} {record.get('date') or ''}, punkt {record['number']}: {record['title']}")
+                f"{record['council'] or 'Notat'} {record['date'] or ''}, punkt {record['number']}: {record['title']}")
         if labels[item_id] is not None:
             links.append({"id": item_id, "label": labels[item_id]})
     return links
@@ -42,9 +43,9 @@ def ordered_timeline(archive: Archive, case_number: str) -> dict[str, Any] | Non
     return timeline
 
 
-def other_treatments(archive: Archive, item: dict[str, Any]) -> list[dict[str, Any]]:
+def other_treatments(archive: Archive, item: ItemRecord) -> list[dict[str, Any]]:
     """Sagens forløb on an item page: every treatment of its case but itself."""
-    case_number = item.get("case_number")
+    case_number = item["case_number"]
     if not case_number:
         return []
     timeline = ordered_timeline(archive, case_number)
@@ -67,7 +68,7 @@ def dossier_entries(archive: Archive, timeline: dict[str, Any]) -> list[dict[str
     for treatment in timeline["treatments"]:
         record = archive.item(treatment["item_id"]) if treatment.get("item_id") else None
         sections, repeated = [], []
-        for section in (record or {}).get("sections", []):
+        for section in record["sections"] if record else []:
             key = " ".join(section["text"].split())
             if not key:
                 continue

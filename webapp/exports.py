@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from flask import Blueprint, Response, current_app, request
 
 from indexer.search import Hit, SearchRequest
-from .serialize import case_url, item_url, meeting_url, snippet_text
+from .serialize import ExportRowJSON, case_url, item_url, meeting_url, snippet_text
 
 from .archive_state import get_archive
 from .labels import kind_label, sentence_case
@@ -92,7 +92,7 @@ def csv_export() -> Response:
     return response
 
 
-def jsonl_record(hit: Hit, root: str) -> dict[str, object]:
+def jsonl_record(hit: Hit, root: str) -> ExportRowJSON:
     """One line of the JSON Lines export: the item, its decision and absolute links."""
     return {
         "id": hit.id, "date": hit.date, "municipality": hit.municipality, "council": hit.council,

@@ -19,6 +19,7 @@ document is ever markup in a reader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -57,8 +58,9 @@ class FeedEntry:
     notes: tuple[str, ...] = ()
 
     @classmethod
-    def from_record(cls, record: dict[str, Any], notes: tuple[str, ...] = ()) -> FeedEntry:
-        """From an item record (Archive.item) or a case timeline entry."""
+    def from_record(cls, record: Mapping[str, Any], notes: tuple[str, ...] = ()) -> FeedEntry:
+        """From an item record (Archive.item), a case timeline entry or a person's
+        row of an item: shapes with different keys, hence .get."""
         return cls(
             item_id=record.get("id") or record["item_id"], title=record.get("title") or "", date=record.get("date"),
             municipality=record.get("municipality"), council=record.get("council"), number=record.get("number"),
@@ -170,8 +172,8 @@ def _records(hits: list[Hit]) -> list[FeedEntry]:
     archive = get_archive()
     entries = []
     for hit in hits:
-        record = archive.item(hit.id) or {}
-        entries.append(hit_entry(hit, record.get("decision")))
+        record = archive.item(hit.id)
+        entries.append(hit_entry(hit, record["decision"] if record else None))
     return entries
 
 
@@ -223,7 +225,7 @@ def case_feed(case_number: str) -> Response:
 @bp.get("/raad/<slug>.atom")
 def council_feed(slug: str) -> Response:
     """The items of the council's newest meetings (in every municipality that has one by that name)."""
-    meetings = sorted(council_meetings(slug), key=lambda m: (m.get("date") or "", m["id"]), reverse=True)
+    meetings = sorted(council_meetings(slug), key=lambda m: (m["date"] or "", m["id"]), reverse=True)
     if not meetings:
         raise NotFound("Rådet eller udvalget findes ikke i arkivet.")
     archive = get_archive()

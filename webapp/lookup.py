@@ -6,7 +6,7 @@ the same spellings: "Socialudvalget" and "socialudvalget" share /raad/socialudva
 
 from __future__ import annotations
 
-from typing import Any
+from indexer.records import MeetingRow
 
 from .archive_state import get_archive
 from .labels import council_slug, slugify
@@ -17,6 +17,6 @@ def institution_names(slug: str) -> list[str]:
     return sorted(name for name in get_archive().facet_value_counts("institution") if slugify(name) == slug)
 
 
-def council_meetings(slug: str) -> list[dict[str, Any]]:
+def council_meetings(slug: str) -> list[MeetingRow]:
     """The meetings of the council whose address is `slug`, in every municipality."""
     return [m for m in get_archive().meetings() if council_slug(m["council"]) == slug]

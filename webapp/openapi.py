@@ -1,7 +1,9 @@
-"""The OpenAPI 3 description of /api, written by hand next to the code it describes.
+"""The OpenAPI 3 description of /api.
 
 Parameter names, bounds and enums come from params.py and the schema's
-facet list, so the document cannot drift from what the API validates.
+facet list, so the document cannot drift from what the API validates; the
+response shapes are generated from their declarations (`component_schemas`),
+so it cannot drift from what the API answers either.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from typing import Any
 
 from indexer.query import MAX_QUERY_CHARS
 from indexer.schema import FACETS
-from indexer.search import MAX_TREATED_BY, MAX_WINDOW
+from indexer.search import MAX_TREATED_BY, MAX_WINDOW, AppliedFilter
+from indexer.subjects import SubjectGroup, Subjects
 
+from .jsonschema import Components
 from .openapi_people import PEOPLE_SCHEMAS, people_paths
 from .params import (
     DEFAULT_PER_PAGE,
@@ -25,6 +29,7 @@ from .params import (
     SORTS,
     GROUPS,
 )
+from .serialize import CaseJSON, CaseLineJSON, ExportRowJSON, ItemJSON, MeetingJSON, SearchResponseJSON
 
 # A search form sends its empty date fields as "fra=&til="; empty means no bound.
 DATE_OR_EMPTY = {"type": "string", "anyOf": [{"format": "date"}, {"maxLength": 0}]}
@@ -104,243 +109,29 @@ def _search_parameters() -> list[dict[str, Any]]:
     ]
 
 
-SCHEMAS: dict[str, Any] = {
-    "Error": {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}},
-    "Hit": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "title": {"type": "string"},
-            "council": {"type": ["string", "null"]},
-            "municipality": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date"},
-            "number": {"type": "integer"},
-            "case_number": {"type": ["string", "null"]},
-            "kind": {"type": "string", "enum": ["referat", "dagsorden", "notat"]},
-            "decision_kind": {"type": ["string", "null"]},
-            "url": {"type": "string"},
-            "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches"},
-        },
-    },
-    "PersonOffer": {
-        "type": "object",
-        "required": ["id", "name", "municipality", "councils", "url"],
-        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "municipality": {"type": "string"},
-                       "councils": {"type": "array", "items": {"type": "string"}}, "url": {"type": "string"}},
-    },
-    "LineTreatment": {
-        "type": "object",
-        "required": ["council", "date", "in_archive"],
-        "properties": {
-            "council": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date"},
-            "in_archive": {"type": "boolean", "description": "false: kun henvist til i et andet punkt"},
-            "item_id": {"type": ["string", "null"]},
-            "decision_kind": {"type": ["string", "null"]},
-            "url": {"type": ["string", "null"]},
-        },
-    },
-    "CaseLine": {
-        "type": "object",
-        "description": "Én linje i en søgning med group=case: en sag, eller et punkt uden sagsnummer.",
-        "required": ["case_number", "url", "title", "councils", "treatments", "matching", "items", "hit"],
-        "properties": {
-            "case_number": {"type": ["string", "null"], "description": "null: et punkt uden sagsnummer"},
-            "url": {"type": "string", "description": "Sagens side (eller punktets, uden sagsnummer)"},
-            "title": {"type": "string"},
-            "councils": {"type": "array", "items": {"type": "string"}, "description": "Organerne i den rækkefølge, de behandlede sagen"},
-            "first_date": {"type": ["string", "null"], "format": "date"},
-            "last_date": {"type": ["string", "null"], "format": "date"},
-            "treatments": {"type": "array", "items": _ref("LineTreatment"), "description": "I datoorden"},
-            "decision": {"type": ["string", "null"], "description": "Seneste udfald: den seneste behandling med en beslutning"},
-            "decision_kind": {"type": ["string", "null"]},
-            "decision_council": {"type": ["string", "null"]},
-            "decision_date": {"type": ["string", "null"], "format": "date"},
-            "matching": {"type": "integer", "minimum": 1, "description": "Sagens punkter, der matcher søgningen"},
-            "items": {"type": "integer", "minimum": 1, "description": "Sagens punkter i arkivet"},
-            "hit": _ref("Hit"),
-        },
-    },
-    "ExportRow": {
-        "type": "object",
-        "description": "Én linje i /soeg.jsonl (samme felter som kolonnerne i /soeg.csv); links er absolutte.",
-        "required": ["id", "date", "council", "title", "case_number", "decision", "decision_kind", "url", "snippet"],
-        "properties": {
-            "id": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date"},
-            "municipality": {"type": "string"},
-            "council": {"type": ["string", "null"]},
-            "number": {"type": "integer"},
-            "title": {"type": "string"},
-            "case_number": {"type": ["string", "null"]},
-            "kind": {"type": "string"},
-            "decision": {"type": ["string", "null"]},
-            "decision_kind": {"type": ["string", "null"]},
-            "url": {"type": "string", "format": "uri"},
-            "meeting_url": {"type": ["string", "null"], "format": "uri"},
-            "case_url": {"type": ["string", "null"], "format": "uri"},
-            "snippet": {"type": "string", "description": "Uddrag som ren tekst"},
-        },
-    },
-    "FacetValue": {
-        "type": "object",
-        "properties": {"value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
-    },
-    "SearchResponse": {
-        "type": "object",
-        "required": ["total", "page", "per_page", "results", "facets"],
-        "properties": {
-            "total": {"type": "integer"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "results": {"type": "array", "items": _ref("Hit")},
-            "facets": {
-                "type": "object",
-                "properties": {f.key: {"type": "array", "items": _ref("FacetValue")} for f in FACETS},
-            },
-            "filters": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-            "suggestion": {"type": ["string", "null"], "description": "Mente du …?"},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "partial_match": {"type": "boolean"},
-            "timed_out": {"type": "boolean"},
-            "case": {"type": ["string", "null"], "description": "Søgningen er dette sagsnummer (som arkivet skriver det)."},
-            "people": {"type": "array", "description": "Søgningen er denne persons navn (Gå til personen).",
-                       "items": _ref("PersonOffer")},
-            "corrected_from": {"type": ["string", "null"],
-                               "description": "Intet matchede det indtastede; resultaterne er for `suggestion`."},
-            "applied": {"type": "array", "items": _ref("AppliedFilter"),
-                        "description": "Hvert filter og hver datogrænse, som brugeren gav det."},
-        },
-    },
-    "AppliedFilter": {
-        "type": "object",
-        "required": ["key", "typed", "origin", "values"],
-        "description": "Et filter som givet: fra URL'en (`origin: url`) eller skrevet i søgningen (`origin: q`, "
-                       "med positionen [start, end) i søgeteksten) og de facetværdier, det valgte.",
-        "properties": {
-            "key": {"type": "string", "description": "Facetnøgle, eller from/to for en datogrænse."},
-            "typed": {"type": "string"},
-            "origin": {"type": "string", "enum": ["url", "q"]},
-            "values": {"type": "array", "items": {"type": "string"}},
-            "start": {"type": ["integer", "null"]},
-            "end": {"type": ["integer", "null"]},
-            "group": {"type": "string", "enum": list(GROUPS), "description": "Kun med group=case"},
-            "items_total": {"type": "integer", "description": "group=case: matchende punkter (total tæller linjer)"},
-            "lone_items": {"type": "integer", "description": "group=case: linjer, der er punkter uden sagsnummer"},
-            "groups": {"type": "array", "items": _ref("CaseLine"),
-                       "description": "group=case: sidens linjer; results holder hver linjes bedste punkt"},
-        },
-    },
-    "Item": {
-        "type": "object",
-        "description": "Et dagsordenspunkt (som `python -m indexer parse` skriver det) plus links.",
-        "properties": {
-            "id": {"type": "string"},
-            "number": {"type": "integer"},
-            "title": {"type": "string"},
-            "case_number": {"type": ["string", "null"]},
-            "kle": {"type": ["string", "null"]},
-            "sections": {"type": "array", "items": {"type": "object", "properties": {"heading": {"type": ["string", "null"]}, "text": {"type": "string"}}}},
-            "decided_by": {"type": ["string", "null"]},
-            "decision": {"type": ["string", "null"]},
-            "decision_kind": {"type": ["string", "null"]},
-            "votes": {"type": ["object", "null"]},
-            "absent": {"type": "array", "items": {"type": "string"}},
-            "attachments": {"type": "array", "items": {"type": "object", "properties": {
-                "title": {"type": "string"}, "recommended": {"type": "boolean"},
-                "url": {"type": ["string", "null"], "description": "Bilaget i kommunens egen publicering"}}}},
-            "attachment_count": {"type": ["integer", "null"]},
-            "prior_treatments": {"type": "array", "items": {"type": "object"}},
-            "treatment_path": {"type": "array", "items": {"type": "object"}},
-            "institutions": {"type": "array", "items": {"type": "string"}},
-            "law_refs": {"type": "array", "items": {"type": "string"}},
-            "closed": {"type": "boolean"},
-            "meeting_id": {"type": "string"},
-            "municipality": {"type": "string"},
-            "council": {"type": ["string", "null"]},
-            "kind": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date"},
-            "source": {"type": ["string", "null"]},
-            "page": {"type": ["integer", "null"], "minimum": 1,
-                     "description": "Siden i kildedokumentet (PDF), hvor punktets overskrift står; kildelinket åbner der (#page=N)"},
-            "url": {"type": "string"},
-            "publication_url": {"type": ["string", "null"], "description": "Punktet i kommunens egen publicering (FirstAgenda)"},
-            "source_url": {"type": ["string", "null"], "description": "Kildedokumentet her, åbnet ved punktets side"},
-            "case_url": {"type": ["string", "null"]},
-            "meeting_url": {"type": ["string", "null"]},
-        },
-    },
-    "Meeting": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "municipality": {"type": "string"},
-            "council": {"type": ["string", "null"]},
-            "kind": {"type": "string"},
-            "date": {"type": ["string", "null"], "format": "date"},
-            "time": {"type": ["string", "null"]},
-            "location": {"type": ["string", "null"]},
-            "title": {"type": ["string", "null"]},
-            "participants": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "affiliation": {"type": ["string", "null"]}, "absent": {"type": "boolean"}, "role": {"type": ["string", "null"]}}}},
-            "source": {"type": ["object", "null"]},
-            "items": {"type": "array", "items": {"type": "object"}, "description": "Én side af dagsordenen"},
-            "items_total": {"type": "integer", "description": "Antal punkter i alt"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "truncated": {"type": "boolean"},
-            "url": {"type": "string"},
-            "publication_url": {"type": ["string", "null"], "description": "Mødet i kommunens egen publicering (FirstAgenda)"},
-        },
-    },
-    "Treatment": {
-        "type": "object",
-        "properties": {
-            "date": {"type": ["string", "null"], "format": "date"},
-            "council": {"type": ["string", "null"]},
-            "municipality": {"type": ["string", "null"]},
-            "item_id": {"type": ["string", "null"], "description": "null når behandlingen kun er henvist til"},
-            "title": {"type": ["string", "null"]},
-            "decision": {"type": ["string", "null"]},
-            "decision_kind": {"type": ["string", "null"]},
-            "source": {"type": ["string", "null"]},
-            "in_archive": {"type": "boolean"},
-            "relation": {"type": "string"},
-            "notes": {"type": "array", "items": {"type": "string"}},
-            "referenced_by": {"type": "array", "items": {"type": "string"}},
-            "role": {"type": ["string", "null"], "enum": ["høring", "indstilling", "beslutning", "orientering", None],
-                     "description": "Organets rolle i behandlingen, som ordlyden siger det"},
-            "url": {"type": ["string", "null"]},
-            "publication_url": {"type": ["string", "null"], "description": "Punktet i kommunens egen publicering"},
-        },
-    },
-    "Subjects": {
-        "type": "object",
-        "required": ["mixed", "groups", "measure"],
-        "description": "Bærer sagsnummeret punkter om tydeligt forskellige emner? (indexer/subjects.py)",
-        "properties": {
-            "mixed": {"type": "boolean", "description": "Titlerne falder i to eller flere grupper uden fælles emneord"},
-            "groups": {"type": "array", "items": {"type": "object", "required": ["titles", "item_ids"], "properties": {
-                "titles": {"type": "array", "items": {"type": "string"}},
-                "item_ids": {"type": "array", "items": {"type": "string"}}}}},
-            "measure": {"type": "string", "description": "Målet i én sætning"},
-        },
-    },
-    "Case": {
-        "type": "object",
-        "required": ["case_number", "treatments", "subjects", "dossier_url", "feed_url"],
-        "properties": {
-            "case_number": {"type": "string"},
-            "title": {"type": ["string", "null"]},
-            "kle": {"type": ["string", "null"]},
-            "municipalities": {"type": "array", "items": {"type": "string"}},
-            "url": {"type": "string"},
-            "dossier_url": {"type": "string", "description": "Sagsdossieret til udskrift (HTML)"},
-            "feed_url": {"type": "string", "description": "Atom-feed for sagen"},
-            "subjects": _ref("Subjects"),
-            "treatments": {"type": "array", "items": _ref("Treatment"), "description": "I datoorden"},
-        },
-    },
-}
+def component_schemas() -> dict[str, Any]:
+    """The components, generated from the shapes' declarations (webapp/jsonschema.py):
+    the records (indexer/records.py), the API's JSON (serialize.py) and the
+    indexer's dataclasses it serves as they are."""
+    components = Components()
+    components.schemas["Error"] = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}},
+                                   "additionalProperties": False}
+    components.add(AppliedFilter, fields={
+        "key": "Facetnøgle, eller from/to for en datogrænse.",
+        "origin": {"enum": ["url", "q"]},
+    }, description="Et filter som givet: fra URL'en (`origin: url`) eller skrevet i søgningen (`origin: q`, "
+                   "med positionen [start, end) i søgeteksten) og de facetværdier, det valgte.")
+    components.add(SearchResponseJSON)
+    components.add(CaseLineJSON, description="Én linje i en søgning med group=case: en sag, eller et punkt uden sagsnummer.")
+    components.add(ExportRowJSON, description="Én linje i /soeg.jsonl (samme felter som kolonnerne i /soeg.csv); links er absolutte.")
+    components.add(ItemJSON, description="Et dagsordenspunkt (som `python -m indexer parse` skriver det) plus links.")
+    components.add(MeetingJSON)
+    components.add(SubjectGroup, fields={"titles": "Titlerne i gruppen", "item_ids": "Punkterne i gruppen"})
+    components.add(Subjects, description="Bærer sagsnummeret punkter om tydeligt forskellige emner? (indexer/subjects.py)",
+                   fields={"mixed": "Titlerne falder i to eller flere grupper uden fælles emneord",
+                           "measure": "Målet i én sætning"})
+    components.add(CaseJSON)
+    return components.schemas
 
 
 ATOM = {"application/atom+xml": {"schema": {"type": "string",
@@ -452,5 +243,5 @@ def openapi_document() -> dict[str, Any]:
                 }
             },
         },
-        "components": {"schemas": {**SCHEMAS, **PEOPLE_SCHEMAS}},
+        "components": {"schemas": {**component_schemas(), **PEOPLE_SCHEMAS}},
     }

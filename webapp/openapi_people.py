@@ -16,7 +16,8 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _object(required: list[str], properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "required": required, "properties": properties}
+    schema: dict[str, Any] = {"type": "object", "required": required, "properties": properties,
+                              "additionalProperties": False}  # closed: an undeclared key fails the contract tests
     if description:
         schema["description"] = description
     return schema

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import groupby
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.ingest import shown_name
 from indexer.people import people_table
+from indexer.records import ItemRecord, MeetingRecord, MeetingRow
 from .serialize import case_url, item_url, meeting_url
 
 from .archive_state import get_archive, holder
@@ -31,22 +32,29 @@ def feed_link(title: str, endpoint: str, **values: str) -> dict[str, str]:
     return {"title": title, "url": url_for(endpoint, **values)}
 
 
-def source_url(record: dict[str, Any]) -> str | None:
+def source_url(record: ItemRecord) -> str | None:
     """The meeting's source file on this site, opened at the item's page when
     the source is a PDF and the reader recorded where the item starts."""
-    if resolve_source(record.get("source"), holder().corpus_dir) is None:
+    if resolve_source(record["source"], holder().corpus_dir) is None:
         return None
     url = url_for("pages.meeting_source", meeting_id=record["meeting_id"])
-    page = record.get("page")
-    return f"{url}#page={page}" if page and str(record.get("source", "")).lower().endswith(".pdf") else url
+    page = record["page"]
+    return f"{url}#page={page}" if page and (record["source"] or "").lower().endswith(".pdf") else url
+
+
+def source_path(meeting: MeetingRecord) -> str | None:
+    return meeting["source"]["path"] if meeting["source"] else None
 
 LATEST_MEETINGS = 8
 FRONT_INSTITUTIONS = 15
 
 
-def by_year(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+Row = TypeVar("Row", ItemRecord, MeetingRow)
+
+
+def by_year(rows: list[Row]) -> list[tuple[str, list[Row]]]:
     """Rows (already newest first) grouped under their year."""
-    return [(year, list(group)) for year, group in groupby(rows, key=lambda r: (r.get("date") or "")[:4] or "Uden dato")]
+    return [(year, list(group)) for year, group in groupby(rows, key=lambda r: (r["date"] or "")[:4] or "Uden dato")]
 
 
 @bp.get("/")
@@ -84,7 +92,7 @@ def item(item_id: str):
     return render_template(
         "item.html",
         item=record,
-        has_file=resolve_source(record.get("source"), holder().corpus_dir) is not None,
+        has_file=resolve_source(record["source"], holder().corpus_dir) is not None,
         source_url=source_url(record),
         treatments=other_treatments(archive, record),
         case_url=case_url,
@@ -93,9 +101,9 @@ def item(item_id: str):
     )
 
 
-def reference_label(record: dict[str, Any]) -> str:
+def reference_label(record: ItemRecord) -> str:
     """"Socialudvalget, 6. maj 2025, punkt 4: Skærpet tilsyn …" for a link to an item."""
-    return f"{council_name(record.get('council')) if record.get('council') else 'Notat'}, {da_date(record.get('date'))}, punkt {record['number']}: {record['title']}"
+    return f"{council_name(record['council']) if record['council'] else 'Notat'}, {da_date(record['date'])}, punkt {record['number']}: {record['title']}"
 
 
 def danish_reference_labels(archive, timeline: dict[str, Any]) -> None:
@@ -158,10 +166,10 @@ def meeting(meeting_id: str):
     record = get_archive().meeting(meeting_id)
     if record is None:
         raise NotFound("Mødet findes ikke i arkivet.")
-    source = (record.get("source") or {}).get("path")
+    source = source_path(record)
     has_file = resolve_source(source, holder().corpus_dir) is not None
-    participants = record.get("participants", [])
-    agenda = record.get("items", [])
+    participants = record["participants"]
+    agenda = record["items"]
     start, end = shown.bounds(len(agenda))
     last_page = shown.last_page(len(agenda))
     return render_template(
@@ -174,8 +182,8 @@ def meeting(meeting_id: str):
         agenda_pages=agenda_pages(record["id"], shown.page, last_page),
         agenda_last_page=last_page,
         person_ids={p["name"]: people_table(get_archive()).id_of(record["municipality"], p["name"]) for p in participants},
-        present=[p for p in participants if not p.get("absent")],
-        absent=[p for p in participants if p.get("absent")],
+        present=[p for p in participants if not p["absent"]],
+        absent=[p for p in participants if p["absent"]],
         source_path=source,
         has_file=has_file,
         item_url=item_url,
@@ -189,7 +197,7 @@ def meeting_source(meeting_id: str):
     record = get_archive().meeting(meeting_id)
     if record is None:
         raise NotFound("Mødet findes ikke i arkivet.")
-    path = resolve_source((record.get("source") or {}).get("path"), holder().corpus_dir)
+    path = resolve_source(source_path(record), holder().corpus_dir)
     if path is None:
         raise NotFound("Kildedokumentet er ikke tilgængeligt.")
     mimetype, as_attachment = source_mimetype(path)
@@ -209,11 +217,11 @@ def institution(slug: str):
     names = institution_names(slug)
     if not names:
         raise NotFound("Institutionen findes ikke i arkivet.")
-    items: dict[str, dict[str, Any]] = {}
+    items: dict[str, ItemRecord] = {}
     for name in names:
         for record in archive.items_by_facet("institution", name):
             items.setdefault(record["id"], record)
-    rows = sorted(items.values(), key=lambda r: (r.get("date") or "", r["id"]), reverse=True)
+    rows = sorted(items.values(), key=lambda r: (r["date"] or "", r["id"]), reverse=True)
     return render_template(
         "institution.html",
         feed=feed_link(institution_title(names), "feeds.institution_feed", slug=slug),
@@ -231,7 +239,7 @@ def council(slug: str):
     meetings = council_meetings(slug)
     if not meetings:
         raise NotFound("Rådet eller udvalget findes ikke i arkivet.")
-    per_municipality: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    per_municipality: dict[str, list[MeetingRow]] = defaultdict(list)
     for row in meetings:
         per_municipality[row["municipality"]].append(row)
     table = people_table(get_archive())

@@ -155,9 +155,9 @@ def feed_entries(person: Person, hits: list[Hit]) -> list[FeedEntry]:
     archive = get_archive()
     entries = []
     for row in newest_first([FeedEntry.from_record(r) for r in rows.values()]):
-        record = archive.item(row.item_id) or {}
-        entries.append(replace(row, municipality=person.municipality, decision=record.get("decision"),
-                               decision_kind=record.get("decision_kind"), notes=tuple(why[row.item_id])))
+        record = archive.item(row.item_id)
+        entries.append(replace(row, municipality=person.municipality, decision=record["decision"] if record else None,
+                               decision_kind=record["decision_kind"] if record else None, notes=tuple(why[row.item_id])))
     return entries
 
 
