@@ -32,7 +32,7 @@ from .codec import InliningCodec
 from .ingest import Duplicates, FileBudget, IngestError, Ingested, Refused, discover, display_path
 from .people import roll_names
 from .report import Coverage
-from .schema import build_schema, item_document, meeting_document
+from .schema import build_schema, item_document, meeting_document, same_schema
 from .workers import ParsePool, die_with_parent
 
 SUMMARY_FILE = "build-summary.json"
@@ -76,18 +76,6 @@ def open_or_create(index_dir: Path):
         if same_schema(ix.schema, schema):
             return ix
     return whoosh_index.create_in(str(index_dir), schema, indexname=INDEX_NAME)
-
-
-def same_schema(old, new) -> bool:
-    """The same fields with the same analysis: an index whose analyzers differ
-    (the phrase pairs gained their small words) holds tokens the searches of
-    this version would not find, so it is rebuilt like one with other fields."""
-    if sorted(old.names()) != sorted(new.names()):
-        return False
-    return all(
-        type(old[name]) is type(new[name]) and getattr(old[name], "analyzer", None) == getattr(new[name], "analyzer", None)
-        for name in new.names()
-    )
 
 
 def indexed_sources(ix) -> dict[str, tuple[str, str]]:

@@ -101,6 +101,19 @@ def build_schema() -> Schema:
     return Schema(**fields)
 
 
+def same_schema(old, new) -> bool:
+    """The same fields with the same analysis: an index whose analyzers differ
+    (the phrase pairs gained their small words) holds tokens the searches of
+    this version would not find, so it is rebuilt like one with other fields."""
+    if sorted(old.names()) != sorted(new.names()):
+        return False
+    return all(
+        type(old[name]) is type(new[name]) and getattr(old[name], "analyzer", None) == getattr(new[name], "analyzer", None)
+        for name in new.names()
+    )
+
+
+
 # --- records → documents ------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from .caching import SizedLRU
 from .extract import case_key
 from .columns import DocumentTable
 from .records import MeetingRow
-from .schema import unpack
+from .schema import build_schema, same_schema, unpack
 from .spelling import Vocabulary
 from .postings import CACHE_BYTES, PostingsCache
 
@@ -39,6 +39,14 @@ TREATED_BY = "treated_by"  # the filter "behandlet af både X og Y" (not a facet
 
 class IndexMissing(RuntimeError):
     """No index has been built at the given folder yet."""
+
+
+class IndexOutdated(IndexMissing):
+    """The folder holds an index written by another version of Rådsarkiv
+    (other fields or analysis): this version's searches would not find its
+    tokens, and reading it failed with a KeyError on the first missing field.
+    The next build replaces it (`build.open_or_create`); until then it is
+    served as no index at all."""
 
 
 def fresh_on_stale(method):
@@ -173,6 +181,9 @@ class IndexView:
             raise IndexMissing(f"{self.index_dir}: no index here yet (run `python -m indexer build`)")
         self.ix = whoosh_index.open_dir(str(self.index_dir), indexname=INDEX_NAME)
         self.schema = self.ix.schema
+        if not same_schema(self.schema, build_schema()):
+            raise IndexOutdated(f"{self.index_dir}: the index was built by another version of Rådsarkiv "
+                                "(run `python -m indexer build` to rebuild it)")
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
@@ -190,6 +201,7 @@ class IndexView:
             latest = self.ix.latest_generation()
             if self._snapshot is None or self._snapshot.generation != latest:
                 self._snapshot = load_snapshot(self.ix, self._postings_bytes)
+                self.schema = self.ix.schema  # a rebuild of an outdated index brings the new fields
                 self.generation_changed()
             return self._snapshot
 

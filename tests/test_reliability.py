@@ -501,6 +501,33 @@ def test_the_compute_gate_lets_only_its_limit_compute_and_streams_outside_it():
     assert ServerLimits().computing >= 1
 
 
+def test_an_index_from_another_version_is_a_503_that_says_so_until_rebuilt(tmp_path, corpus_dir):
+    """An index written with other fields (here: before `treated_by`) used to
+    fail every request with a KeyError (500) until the next build; now it is
+    served as no index, with the reason, and the build replaces it."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import Schema
+
+    from indexer.build import INDEX_NAME, build
+    from indexer.schema import build_schema
+    from indexer.search import Archive
+    from indexer.snapshot import IndexOutdated
+    from webapp import create_app
+
+    current = build_schema()
+    old = Schema(**{name: current[name] for name in current.names() if name != "treated_by"})
+    whoosh_index.create_in(str(tmp_path), old, indexname=INDEX_NAME)
+    with pytest.raises(IndexOutdated, match="another version"):
+        Archive(tmp_path)
+    client = create_app(tmp_path, testing=True, corpus_dir=corpus_dir).test_client()
+    for url in ("/soeg?q=tilsyn", "/api/search?q=tilsyn", "/"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "anden version" in response.get_data(as_text=True), url
+    build(corpus_dir, tmp_path)
+    assert client.get("/api/search?q=tilsyn").get_json()["total"] > 0  # the same app, no restart
+
+
 # --- 8. the Host header is not trusted -----------------------------------------------------------
 
 

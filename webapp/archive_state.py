@@ -14,15 +14,19 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from indexer.kle import KleTitles
 from indexer.search import Archive
-from indexer.snapshot import IndexMissing
+from indexer.snapshot import IndexMissing, IndexOutdated
 
 EXTENSION_KEY = "raadsarkiv"
 
 
 class IndexUnavailable(ServiceUnavailable):
-    """The index folder holds no index yet."""
+    """The index folder holds no index yet (or one this version cannot read)."""
 
     description = "Indekset er ikke bygget endnu."
+
+
+class IndexNeedsRebuild(IndexUnavailable):
+    description = "Indekset er bygget af en anden version af Rådsarkiv og skal bygges igen (python -m indexer build)."
 
 
 class ArchiveHolder:
@@ -43,6 +47,8 @@ class ArchiveHolder:
             if self._archive is None:
                 try:
                     self._archive = Archive(self.index_dir, kle=self.kle)
+                except IndexOutdated as error:
+                    raise IndexNeedsRebuild() from error
                 except IndexMissing as error:
                     raise IndexUnavailable() from error
             return self._archive
