@@ -371,14 +371,18 @@ def resolve_spellings(seen: dict[str, _Seen]) -> dict[str, tuple[str, str | None
         if len(candidates) == 1:
             other, reason = candidates[0]
             result[spelling] = (result[other][0], reason)
-    # a name seen only in vote lines, never joined to a member, is no one's ("Karlslunde Centervej")
-    result = {s: r for s, r in result.items() if seen[r[0]].anchored or seen[s].anchored}
     # a spelling joined to one that was itself joined points at the main spelling
     for spelling, (main, reason) in result.items():
         while result[main][0] != main:
             main = result[main][0]
         result[spelling] = (main, reason)
-    return result
+    # A name seen only in vote lines, never joined to a member, is no one's
+    # ("Karlslunde Centervej"). A group is a person when any of its spellings
+    # is anchored — the anchored one may be the rarer spelling (filtering
+    # before the chains were followed left it pointing at a dropped main
+    # spelling: a KeyError on a generated archive, every search failing).
+    people = {main for spelling, (main, _) in result.items() if seen[spelling].anchored}
+    return {spelling: found for spelling, found in result.items() if found[0] in people}
 
 
 # --- assembling -----------------------------------------------------------------------------

@@ -278,3 +278,21 @@ def test_party_vote_needs_the_party_shown_on_or_before_the_day():
                      meeting("c", "Greve", "Byråd", "2024-03-01", ["Linda Heegaard"], [vote]))
     votes = [(v.date, v.position, v.via_party) for v in table.get("greve-linda-heegaard").votes]
     assert votes == [("2024-03-01", "against", "F"), ("2024-02-01", "for", None)]
+
+
+def test_an_anchored_rare_spelling_keeps_its_unanchored_main_spelling():
+    """Found on a generated 10,000-item archive: the frequent spelling only in
+    vote lines, the rare one on a roll. The rare one was kept and the frequent
+    one dropped before the joins were followed, so building the people table
+    raised KeyError and every search with results failed."""
+    from indexer.people import _Seen, resolve_spellings
+
+    seen = {
+        "Christian Hawwa": _Seen(5, {"Byrådet"}, set(), anchored=False),
+        "Christian Hawa": _Seen(1, {"Byrådet"}, {"møde-1"}, anchored=True),
+        "Karlslunde Centervej": _Seen(3, {"Byrådet"}, set(), anchored=False),  # vote lines only: no one
+    }
+    assert resolve_spellings(seen) == {
+        "Christian Hawwa": ("Christian Hawwa", None),
+        "Christian Hawa": ("Christian Hawwa", "stavefejl"),
+    }
