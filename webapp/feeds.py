@@ -7,12 +7,13 @@ one into Atom, so every kind has the same entries: title, absolute link
 (the configured base URL, never the Host header), date, council and the
 decision in a summary, newest first.
 
-The document starts with an ``<?xml-stylesheet?>`` processing instruction
-naming /static/feed.xsl: a browser that opens the feed (Chromium, Firefox)
-renders it through that XSLT as a readable Danish page with a "how to
-follow" note, while feed readers ignore the instruction and read plain
-Atom. The bytes are the same for both; only the media type differs
-(`browser_asks`), because Chromium shows application/atom+xml as raw text. The feed is built with ElementTree so every text is XML-escaped by
+A browser that opens a feed (Accept prefers text/html: `browser_asks`) gets
+the same feed as a readable Danish page, rendered here from the same `Feed`
+(`feed.html`, with the address to copy into a feed reader); feed readers get
+the Atom. This used to be one Atom document for both, turned into a page by
+the browser through an XSLT stylesheet — Chromium now marks XSLT as
+deprecated and lays a warning banner over such pages, and plans to remove it.
+The feed is built with ElementTree so every text is XML-escaped by
 construction; summaries are plain text (type="text"), so nothing from a
 document is ever markup in a reader.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
 from indexer.cases import case_timeline
@@ -127,7 +128,7 @@ def _add_entry(feed: ET.Element, data: FeedEntry, root: str) -> None:
 
 
 def atom_document(feed: Feed) -> bytes:
-    """The feed as Atom bytes, headed by the stylesheet instruction for browsers."""
+    """The feed as Atom bytes."""
     root = base_url()
     entries = newest_first(feed.entries)
     ET.register_namespace("", ATOM_NS)
@@ -142,22 +143,51 @@ def atom_document(feed: Feed) -> bytes:
     ET.SubElement(element, f"{{{ATOM_NS}}}generator").text = "Rådsarkiv"
     for data in entries:
         _add_entry(element, data, root)
-    stylesheet = url_for("static", filename="feed.xsl").replace('"', "%22")
-    head = f'<?xml version="1.0" encoding="utf-8"?>\n<?xml-stylesheet type="text/xsl" href="{stylesheet}"?>\n'
-    return head.encode("utf-8") + ET.tostring(element, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="utf-8")
 
 
 def browser_asks() -> bool:
-    """A browser navigating (Accept prefers text/html over Atom): Chromium shows
-    application/atom+xml as plain text and runs no stylesheet, but applies the
-    XSLT to the same bytes sent as application/xml. Feed readers ask for Atom
-    (or anything) and get application/atom+xml."""
+    """A browser navigating (Accept prefers text/html over Atom). Feed readers
+    ask for Atom (or anything) and get it."""
     return request.accept_mimetypes.best_match(["application/atom+xml", "text/html"]) == "text/html"
 
 
+@dataclass(frozen=True)
+class FeedPageEntry:
+    url: str  # absolute, as in the Atom
+    title: str
+    date: str  # "6. maj 2025"
+    author: str  # "Ballerup – Socialudvalget"
+    summary: str
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """`feed.html`'s context: the feed as a browser shows it, entries as in the Atom."""
+
+    title: str
+    subtitle: str | None
+    feed_url: str  # absolute: what to paste into a feed reader
+    page_url: str
+    entries: list[FeedPageEntry]
+
+
+def feed_page(feed: Feed) -> FeedPage:
+    root = base_url()
+    return FeedPage(
+        title=feed.title, subtitle=feed.subtitle, feed_url=root + feed.path, page_url=feed.page,
+        entries=[FeedPageEntry(url=root + item_url(entry.item_id), title=entry.title, date=da_date(entry.date),
+                               author=" – ".join(filter(None, [entry.municipality, entry.council])),
+                               summary=entry.summary())
+                 for entry in newest_first(feed.entries)],
+    )
+
+
 def atom_response(feed: Feed) -> Response:
-    mimetype = "application/xml" if browser_asks() else "application/atom+xml"
-    response = Response(atom_document(feed), mimetype=mimetype)
+    if browser_asks():
+        response = Response(render_template("feed.html", view=feed_page(feed)), mimetype="text/html")
+    else:
+        response = Response(atom_document(feed), mimetype="application/atom+xml")
     response.vary.add("Accept")
     return response
 

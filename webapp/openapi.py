@@ -135,7 +135,7 @@ def component_schemas() -> dict[str, Any]:
 
 
 ATOM = {"application/atom+xml": {"schema": {"type": "string",
-                                            "description": "Atom 1.0 med <?xml-stylesheet?> til visning i en browser"}}}
+                                            "description": "Atom 1.0; en browser (Accept: text/html) får feedet som en læsbar side"}}}
 HTML_ERROR = {"text/html": {"schema": {"type": "string"}}}
 
 
