@@ -17,14 +17,14 @@ another's page:
   by side in one meeting's roll (then they are two people), and exactly one
   spelling qualifies. The page lists the spellings that were joined.
 
-The table is built once per index generation (`people_table`), from the
-records the index stores, and cached on the snapshot.
+The table is assembled once per index generation, by the build, from the
+records the index stores (`knowledge`), and read with the generation
+(`people_table`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -372,11 +372,13 @@ def resolve_spellings(seen: dict[str, _Seen]) -> dict[str, tuple[str, str | None
             result[spelling] = (result[other][0], reason)
     # a name seen only in vote lines, never joined to a member, is no one's ("Karlslunde Centervej")
     result = {s: r for s, r in result.items() if seen[r[0]].anchored or seen[s].anchored}
-    # a spelling joined to one that was itself joined points at the main spelling
+    # a spelling joined to one that was itself joined points at the main spelling;
+    # one whose partner was dropped as no one's stands alone (a generated archive
+    # had "Christian Hawwa" so: the table could not be built at all)
     for spelling, (main, reason) in result.items():
-        while result[main][0] != main:
+        while main in result and result[main][0] != main:
             main = result[main][0]
-        result[spelling] = (main, reason)
+        result[spelling] = (main, reason) if main in result else (spelling, None)
     return result
 
 
@@ -586,34 +588,19 @@ def _register(found: Iterable[Person], people: dict[str, Person], aliases: dict[
 
 # --- from an index ----------------------------------------------------------------------------
 
-_build_lock = threading.Lock()
-CACHE_KEY = "#people"
-
 
 def people_table(archive) -> PeopleTable:
-    """The people table of the archive's current generation, built on first use."""
+    """The people table of the archive's current generation."""
     return people_table_of(archive.current())
 
 
 def people_table_of(snapshot) -> PeopleTable:
-    """The people table of one index generation (a search `Snapshot`), built on first use.
+    """The people table of one index generation (a search `Snapshot`).
 
-    Cached on the snapshot (like its facet universes), so a new build's
-    generation gets a new table and requests on the old one keep theirs."""
-    table = snapshot.universes.get(CACHE_KEY)
-    if table is not None:
-        return table  # type: ignore[return-value]
-    from .schema import unpack  # the schema imports this module's name reading
-
-    with _build_lock:
-        table = snapshot.universes.get(CACHE_KEY)
-        if table is None:
-            with snapshot.lock:
-                meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
-                items = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="item")]
-            table = assemble(meetings, items)
-            snapshot.universes[CACHE_KEY] = table  # type: ignore[assignment]
-    return table  # type: ignore[return-value]
+    Assembled by the build with the generation's case table and read with
+    it (`knowledge`), so a new build's generation brings a new table and
+    requests on the old one keep theirs."""
+    return snapshot.knowledge().people()
 
 
 # --- a query that is a name ------------------------------------------------------------------

@@ -278,3 +278,18 @@ def test_party_vote_needs_the_party_shown_on_or_before_the_day():
                      meeting("c", "Greve", "Byråd", "2024-03-01", ["Linda Heegaard"], [vote]))
     votes = [(v.date, v.position, v.via_party) for v in table.get("greve-linda-heegaard").votes]
     assert votes == [("2024-03-01", "against", "F"), ("2024-02-01", "for", None)]
+
+
+def test_a_spelling_whose_partner_is_no_ones_stands_alone():
+    """"Hewwe" (on a roll) is one letter from "Hawwe", itself one letter from
+    the more frequent "Hawwa"; neither of those is anchored, so both are
+    dropped as no one's, and the spelling joined to them stands alone (this
+    raised KeyError on a generated archive, so no people table at all)."""
+    from indexer.people import _Seen, resolve_spellings
+
+    seen = {
+        "Christian Hawwa": _Seen(5, {"Byråd"}),
+        "Christian Hawwe": _Seen(3, {"Byråd"}),
+        "Christian Hewwe": _Seen(1, {"Byråd"}, {"m1"}, anchored=True),
+    }
+    assert resolve_spellings(seen) == {"Christian Hewwe": ("Christian Hewwe", None)}
