@@ -4,7 +4,10 @@ Crash safety comes from Whoosh itself: a commit writes new segment files and
 then atomically renames a new table of contents into place, so a reader (or a
 build killed at any moment) only ever sees the previous complete generation.
 The writer lock makes a second concurrent build wait briefly, then refuse
-with a clear message instead of corrupting anything.
+with a clear message instead of corrupting anything. After the commit the
+build writes the new generation's case and people tables beside it
+(`knowledge`); a build killed before that leaves a generation without them,
+which readers then compute for themselves.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ class BuildSummary:
     unchanged: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    knowledge_seconds: float = 0.0  # of `seconds`: the case and people tables, after the commit
     # what the parser understood of the files this build read (indexer/report.py)
     coverage: dict[str, object] = field(default_factory=dict)
 
@@ -191,10 +195,27 @@ def build(
     except BaseException:
         writer.cancel()
         raise
+    summary.knowledge_seconds = _write_knowledge(ix, index_dir)
     _count(ix, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     write_summary(index_dir, summary)
     return summary
+
+
+def _write_knowledge(ix, index_dir: Path) -> float:
+    """Write the committed generation's case and people tables; the seconds it took.
+
+    The index is committed and whole whether or not this succeeds: a
+    failure is reported, and readers compute the tables themselves."""
+    from .knowledge import write_knowledge  # it reads through the snapshot, which imports this module
+
+    started = time.perf_counter()
+    try:
+        write_knowledge(ix, index_dir)
+    except Exception as error:  # noqa: BLE001 - the commit stands; the tables are an optimisation
+        print(f"warning: the case and people tables were not written ({type(error).__name__}: {error}); "
+              "the server computes them on first use", file=sys.stderr)
+    return round(time.perf_counter() - started, 3)
 
 
 def sweep_litter(index_dir: Path, writer, opened_at: float) -> list[str]:
@@ -202,8 +223,8 @@ def sweep_litter(index_dir: Path, writer, opened_at: float) -> list[str]:
 
     A build killed mid-way leaves segment files no table of contents names,
     the multiprocess writer's temporary folder (job lists, posting runs) and
-    temporary TOC and summary files; Whoosh cleans only segment and TOC files,
-    and only at a later commit. Called with the writer lock held, so no
+    temporary TOC, summary and table (`knowledge`) files; Whoosh cleans only
+    segment and TOC files, and only at a later commit. Called with the writer lock held, so no
     other build is writing; the segments kept are those the writer read
     under the lock plus its own new one. Whoosh names every writer's
     temporary folder alike ("MAIN.tmp"), so in the one this writer uses only
@@ -222,7 +243,7 @@ def sweep_litter(index_dir: Path, writer, opened_at: float) -> list[str]:
                 removed += [_remove(target) for target in targets]
         elif ((match := segment_file.match(name)) and match.group(1) not in live) \
                 or (toc_file.match(name) and name != current_toc) or ".toc." in name \
-                or (name.startswith(".summary-") and time.time() - entry.stat().st_mtime > SUMMARY_TEMP_GRACE):
+                or (name.startswith((".summary-", ".knowledge-")) and time.time() - entry.stat().st_mtime > SUMMARY_TEMP_GRACE):
             removed.append(_remove(entry))
     return removed
 

@@ -6,18 +6,28 @@ Behandlingsforløb and sentences in the text); and items that mention the
 case number in their text. References are resolved to archived items where
 the meeting is in the archive, so each entry is either linked or marked as
 only referenced.
+
+The build assembles every case's page once per index generation
+(`knowledge`, the case table); `case_timeline` looks it up.
+`assemble_timeline` is the assembly itself, over anything that answers the
+store's three questions (`CaseSource`): the records of one generation in
+memory at build time, or the live store for a number that is no case of the
+archive (only mentioned in texts).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .records import ItemRecord
-from .search import Archive
+from .snapshot import fresh_on_stale
 from .store import same_council
 from .subjects import subject_groups
+
+if TYPE_CHECKING:
+    from .search import Archive
 
 RELATION_LABELS = {
     "behandling": "Behandlet",
@@ -117,8 +127,37 @@ def _matching(entries: list[CaseEntry], council: str, date: str | None) -> CaseE
     return None
 
 
+class CaseSource(Protocol):
+    """What a timeline asks of the records (`store.RecordStore` answers it, as
+    does `knowledge.GenerationRecords`): items newest first."""
+
+    def items_by_facet(self, key: str, value: str) -> list[ItemRecord]: ...
+
+    def items_mentioning(self, text: str) -> list[ItemRecord]: ...
+
+    def find_item(self, council: str, date: str | None, number: int | None) -> ItemRecord | None: ...
+
+
 def case_timeline(archive: Archive, case_number: str) -> dict[str, Any] | None:
-    """The case page's data, or None when nothing in the archive knows the case."""
+    """The case page's data, or None when nothing in the archive knows the case.
+
+    One lookup in the case table of the current generation (`knowledge`);
+    a copy of its own, so the pages may add their labels to it."""
+    return _timeline_on(archive, case_number)
+
+
+@fresh_on_stale
+def _timeline_on(archive: Archive, case_number: str) -> dict[str, Any] | None:
+    """On the current snapshot; retried on the newest one should the tables
+    have to be computed from a generation whose files a build has just removed."""
+    knowledge = archive.current().knowledge()
+    if knowledge.knows_case(case_number):
+        return knowledge.case(case_number)
+    return assemble_timeline(archive, case_number)  # no case here: at most items that mention the number
+
+
+def assemble_timeline(archive: CaseSource, case_number: str) -> dict[str, Any] | None:
+    """The case page's data from the records, or None when nothing knows the case."""
     items = archive.items_by_facet("case", case_number)
     entries = [_from_item(item, "behandling") for item in items]
     for item in items:
@@ -164,7 +203,7 @@ class Reference:
     decision_kind: str | None = None
 
 
-def _add_reference(archive: Archive, entries: list[CaseEntry], item: ItemRecord, ref: Reference) -> None:
+def _add_reference(archive: CaseSource, entries: list[CaseEntry], item: ItemRecord, ref: Reference) -> None:
     existing = _matching(entries, ref.council, ref.date)
     if existing is None:
         target = archive.find_item(ref.council, ref.date, ref.number)

@@ -17,14 +17,14 @@ another's page:
   by side in one meeting's roll (then they are two people), and exactly one
   spelling qualifies. The page lists the spellings that were joined.
 
-The table is built once per index generation (`people_table`), from the
-records the index stores, and cached on the snapshot.
+The table is assembled once per index generation, by the build, from the
+records the index stores (`knowledge`), and read with the generation
+(`people_table`).
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -591,34 +591,19 @@ def _register(found: Iterable[Person], people: dict[str, Person], aliases: dict[
 
 # --- from an index ----------------------------------------------------------------------------
 
-_build_lock = threading.Lock()
-CACHE_KEY = "#people"
-
 
 def people_table(archive) -> PeopleTable:
-    """The people table of the archive's current generation, built on first use."""
+    """The people table of the archive's current generation."""
     return people_table_of(archive.current())
 
 
 def people_table_of(snapshot) -> PeopleTable:
-    """The people table of one index generation (a search `Snapshot`), built on first use.
+    """The people table of one index generation (a search `Snapshot`).
 
-    Cached on the snapshot (in its per-generation memo, like facet value counts), so a new build's
-    generation gets a new table and requests on the old one keep theirs."""
-    table = snapshot.memo.get(CACHE_KEY)
-    if table is not None:
-        return table  # type: ignore[return-value]
-    from .schema import unpack  # the schema imports this module's name reading
-
-    with _build_lock:
-        table = snapshot.memo.get(CACHE_KEY)
-        if table is None:
-            with snapshot.lock:
-                meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
-                items = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="item")]
-            table = assemble(meetings, items)
-            snapshot.memo[CACHE_KEY] = table
-    return table  # type: ignore[return-value]
+    Assembled by the build with the generation's case table and read with
+    it (`knowledge`), so a new build's generation brings a new table and
+    requests on the old one keep theirs."""
+    return snapshot.knowledge().people()
 
 
 # --- a query that is a name ------------------------------------------------------------------

@@ -361,12 +361,11 @@ class Archive(RecordStore):
         """The people a query names ("Gå til personen"), see `people.people_offers`.
 
         Only a query whose every word is a name word of the archive gets this
-        far, so other queries never build the people table. Measured on the
+        far, so other queries never read the people table. Measured on the
         whole Greve archive (5,106 items, 26 people; 2 shared cores, load ≈ 7):
-        the first name query of an index generation builds the table in
-        2.6 s (1.6 s reading the stored records, 1.0 s assembling); after
-        that a name query's offers cost 25-30 µs and any other query's name
-        check 7 µs (`people_offers` looks names up in a dict built once per table)."""
+        the table is the build's (`knowledge`; it took 2.6 s to build on a
+        generation's first name query); a name query's offers cost 25-30 µs
+        and any other query's name check 7 µs (`people_offers` looks names up in a dict built once per table)."""
         words = [w for w in re.split(r"[\s\"]+", request.q or "") if w]
         if not words or len(words) > 6 or any(w.casefold() not in snapshot.name_words for w in words):
             return []

@@ -9,6 +9,8 @@ index's own schema, so index and query analysis can never disagree. When a
 build commits a new generation the next request builds a new snapshot;
 requests under way finish on the old one, and one that meets the old
 generation's deleted files is retried on the new one (`fresh_on_stale`).
+A snapshot's case and people tables (`knowledge`) are read on first use from
+the file the build wrote beside its generation, or computed when it has none.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 
@@ -31,6 +33,9 @@ from .records import MeetingRow
 from .schema import build_schema, same_schema, unpack
 from .spelling import Vocabulary
 from .postings import CACHE_BYTES, PostingsCache
+
+if TYPE_CHECKING:
+    from .knowledge import Knowledge
 
 REFRESH_CHECK_SECONDS = 0.5
 ANALYSIS_CACHE_ENTRIES = 50_000
@@ -82,6 +87,20 @@ class Snapshot:
     # vocabulary, case-number keys, the people table (dropped with the generation)
     memo: dict[str, Any] = field(default_factory=dict)
     name_words: frozenset[str] = frozenset()  # words of the names the records hold: never "corrected"
+    folder: Path | None = None  # the index folder, where the build left this generation's tables
+    _knowledge: Knowledge | None = field(default=None, repr=False)
+    _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def knowledge(self) -> Knowledge:
+        """This generation's case and people tables (`indexer.knowledge`), read
+        from the build's file on first use, or assembled here if it has none."""
+        if self._knowledge is None:
+            with self._knowledge_lock:
+                if self._knowledge is None:
+                    from .knowledge import knowledge_of  # it reads records through the store, which imports this module
+
+                    self._knowledge = knowledge_of(self)
+        return self._knowledge
 
     def value_counts(self, key: str) -> Counter:
         """Every value of a facet with its item count (computed on first use);
@@ -160,6 +179,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
         postings=PostingsCache(reader, lock=lock, limit_bytes=postings_cache_bytes),
         meetings=meetings,
         name_words=frozenset(name_words | _facet_name_words(table)),
+        folder=Path(ix.storage.folder) if hasattr(ix.storage, "folder") else None,
     )
 
 

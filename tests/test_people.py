@@ -296,3 +296,22 @@ def test_an_anchored_rare_spelling_keeps_its_unanchored_main_spelling():
         "Christian Hawwa": ("Christian Hawwa", None),
         "Christian Hawa": ("Christian Hawwa", "stavefejl"),
     }
+
+
+def test_a_chain_of_spellings_is_one_person_when_any_of_them_is_anchored():
+    """"Hewwe" (on a roll) is one letter from "Hawwe", itself one letter from
+    the more frequent "Hawwa"; neither of those is anchored. They are joined
+    to a member, so they are that member's spellings, shown under the most
+    frequent one (this raised KeyError on a generated archive: no people table)."""
+    from indexer.people import _Seen, resolve_spellings
+
+    seen = {
+        "Christian Hawwa": _Seen(5, {"Byråd"}),
+        "Christian Hawwe": _Seen(3, {"Byråd"}),
+        "Christian Hewwe": _Seen(1, {"Byråd"}, {"m1"}, anchored=True),
+    }
+    assert resolve_spellings(seen) == {
+        "Christian Hawwa": ("Christian Hawwa", None),
+        "Christian Hawwe": ("Christian Hawwa", "stavefejl"),
+        "Christian Hewwe": ("Christian Hawwa", "stavefejl"),
+    }

@@ -688,15 +688,20 @@ def test_meeting_of_100k_items_is_paginated(huge_meeting, corpus_dir: Path):
 
 
 def index_files_in_use(index: Path) -> set[str]:
-    """The files the current generation needs, plus the lock and the summary."""
+    """The files the current generation needs, plus the lock and the summary,
+    and its case and people tables (`knowledge`; the previous generation's
+    may stay for requests still on it)."""
     from whoosh import index as whoosh_index
 
     from indexer.build import INDEX_NAME
+    from indexer.knowledge import file_name
 
     ix = whoosh_index.open_dir(str(index), indexname=INDEX_NAME)
     segments = {segment.segment_id() for segment in ix._segments()}
+    generation = ix.latest_generation()
     return {name for name in os.listdir(index) if name.split(".", 1)[0] in segments} | {
-        f"_{INDEX_NAME}_{ix.latest_generation()}.toc", f"{INDEX_NAME}_WRITELOCK", SUMMARY_FILE}
+        f"_{INDEX_NAME}_{generation}.toc", f"{INDEX_NAME}_WRITELOCK", SUMMARY_FILE, file_name(generation)} | (
+        {file_name(generation - 1)} & set(os.listdir(index)))
 
 
 def test_next_build_removes_what_failed_and_killed_builds_left(tmp_path: Path):

@@ -1,0 +1,349 @@
+"""What the archive knows across items, assembled once per index generation.
+
+A case page gathers every treatment of one case number: the items filed
+under it, the meetings those items name as earlier treatments, and the items
+that mention the number (`cases.assemble_timeline`). A person's page gathers
+every roll, absence note and vote naming them (`people.assemble`). Both read
+across the whole archive, and both change only when the index does, so the
+build assembles them once, right after it commits a generation, and writes
+them beside it (`write_knowledge`). A request then looks its case up
+(`Knowledge.case`) instead of walking the store.
+
+One mechanism for both tables: `assemble(snapshot)` reads every record of
+one committed generation once (`GenerationRecords`, which answers the three
+questions `assemble_timeline` asks the store, in the store's own order) and
+builds the case table and the people table from them. The build calls it on
+the generation it just committed; a reader calls the same function when the
+file is missing or unreadable (an index built by older code, a build killed
+between its commit and the write), so a request never fails for want of it.
+An incremental build reads the whole new generation, not only its new
+documents: a later treatment added to a case changes the case's page, and
+its decision a member's votes.
+
+The file (`knowledge-<generation>.pickle`) is named so that neither Whoosh's
+clean-up at a commit nor `build.sweep_litter` takes it for a segment or a
+table of contents; it is written to a temporary name and renamed, after the
+commit, and it records the generation's content (segment ids and document
+counts) so that a file left by an index since replaced (a schema change
+starts the generations again) is never mistaken for this one's. Each case is
+pickled on its own: a lookup unpickles one small case (a copy of its own,
+which the pages may label freely) and the people table is unpickled only
+when a people page or a name query first needs it.
+
+Measured on 2 shared cores (load 3-5, so ±30 %), Greve + the seeds (5,156
+items, 1,509 case numbers, 57 people) and a generated archive of 10,000 items
+(`bench.generate`, 4,499 case numbers):
+- build: assembling and writing the tables takes 3.0-5.9 s on Greve (a full
+  build there takes 270 s: +1-2 %; the file is 4.3 MB) and 5.7-8.3 s at 10k
+  (full build 366 s: +2 %; 8.9 MB). Any change reassembles the whole
+  generation, so an incremental build of one file pays it too; a build that
+  changes nothing keeps the previous tables (0.2 s, `_unchanged`).
+- a case's data (`cases.case_timeline`): 2.8 ms on average over every Greve
+  case walking the store (1.6 ms at 10k), now 0.04 ms (0.03 ms), a copy
+  unpickled; the first request of a generation reads the file, 16-26 ms.
+- warm case pages (median, 214 Greve / 223 generated cases): /sag/<nr>
+  3.9-6.6 → 2.0-3.0 ms and /api/cases/<nr> 2.4-2.5 → 1.0-1.1 ms on Greve;
+  6.1 → 1.5 ms and 2.5 → 0.7 ms at 10k (what is left is rendering and the
+  reference labels). The first case request of a process: 4-13 ms before,
+  23-31 ms now (the file read), and 2.8-5.6 s when there is no file and both
+  tables are assembled in the request (an index from older code, a build
+  killed before the write: the next build of any kind writes the file).
+- the people table: built on first use in 1.4 s on Greve (2.6 s measured
+  earlier at load ≈ 7), now read with the tables and unpickled in 21 ms
+  (98 ms at 10k). At 10k it could not be built at all before
+  (`people.resolve_spellings` failed on a spelling whose partner was dropped;
+  fixed), and a failure there no longer costs the case table
+  (`PeopleUnavailable`).
+Every one of Greve's 1,509 and the generated archive's 4,499 timelines is
+equal to what the store-walking code gave (tests/test_knowledge.py repeats
+the comparison on a generated archive and a Greve case built in steps).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import stat
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .build import INDEX_NAME
+from .cases import assemble_timeline
+from .people import PeopleTable, assemble as assemble_people
+from .schema import unpack
+from .store import _by_date, same_council
+
+if TYPE_CHECKING:
+    from .snapshot import Snapshot
+
+FORMAT = 1  # raised whenever the tables' shape changes: an older file is then computed afresh
+FILE_PATTERN = re.compile(r"^knowledge-(\d+)\.pickle$")
+TEMP_PREFIX = ".knowledge-"  # `build.sweep_litter` removes a killed build's temporary file by this prefix
+CASE_LIMIT = 5000  # items per case and per mention, as the store's items_by_facet and items_mentioning
+MENTION_LIMIT = 200
+
+ContentKey = tuple[tuple[tuple[str, int], ...], int, int]
+
+
+def file_name(generation: int) -> str:
+    return f"knowledge-{generation}.pickle"
+
+
+def content_key(reader) -> ContentKey:
+    """What one generation holds, as far as a file left beside it can tell:
+    its segments (with their deletions) and its document counts."""
+    segments = reader.segments() or []
+    return (tuple(sorted((s.segment_id(), s.deleted_count()) for s in segments)), reader.doc_count_all(), reader.doc_count())
+
+
+# --- the records of one generation ----------------------------------------------------------
+
+
+class GenerationRecords:
+    """Every item and meeting record of one generation, read once.
+
+    Answers what a case timeline asks the store (`store.RecordStore`):
+    the items of a case number, the items mentioning it and the item a
+    reference points at, with the same results in the same order (newest
+    first; ties as the store's stable date sort leaves them), but from
+    memory and per case number in time proportional to the case, not to
+    the archive."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        table = snapshot.table
+        self.snapshot = snapshot
+        self.schema = snapshot.searcher.schema
+        self.newest_first = _by_date(table, table.items, newest_first=True)
+        self.rank = np.full(table.size, table.size, dtype=np.int64)
+        self.rank[self.newest_first] = np.arange(len(self.newest_first))
+        with snapshot.lock:
+            self.items = {d: unpack(snapshot.searcher.stored_fields(d)["record"]) for d in self.newest_first}
+            self.meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
+        self.by_case: dict[str, list[int]] = defaultdict(list)
+        case = table.columns["case"]
+        for docnum in self.newest_first:
+            value = case.single[docnum]
+            if value >= 0:
+                self.by_case[case.values[value]].append(docnum)
+        self.by_meeting: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record in self.items.values():
+            self.by_meeting[record["meeting_id"]].append(record)
+        for rows in self.by_meeting.values():
+            rows.sort(key=lambda r: (r["number"], r["id"]))
+
+    def case_numbers(self) -> list[str]:
+        return sorted(self.by_case)
+
+    def items_by_facet(self, key: str, value: str) -> list[dict[str, Any]]:
+        assert key == "case", key  # the only facet a timeline asks for
+        return [self.items[d] for d in self.by_case.get(value, [])[:CASE_LIMIT]]
+
+    def items_mentioning(self, text: str) -> list[dict[str, Any]]:
+        tokens = self._tokens("ids", text)
+        if not tokens:
+            return []
+        found: np.ndarray | None = None
+        for token in tokens:
+            docnums = np.asarray(self.snapshot.postings.postings("ids", token)[0], dtype=np.int64)
+            found = docnums if found is None else np.intersect1d(found, docnums)
+        docnums = np.unique(found)
+        docnums = docnums[docnums < self.snapshot.table.size]
+        docnums = docnums[self.snapshot.table.items[docnums]]
+        ordered = docnums[np.argsort(self.rank[docnums], kind="stable")][:MENTION_LIMIT]
+        return [self.items[d] for d in ordered.tolist()]
+
+    def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
+        if not date or number is None:
+            return None
+        for meeting in self.snapshot.meetings:
+            if meeting["date"] == date and same_council(meeting["council"], council):
+                for item in self.by_meeting.get(meeting["id"], []):
+                    if item["number"] == number:
+                        return item
+        return None
+
+    def _tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
+        """The text analysed as a query is (`snapshot.IndexView.tokens`)."""
+        try:
+            return tuple(self.schema[fieldname].process_text(text, mode="query"))
+        except Exception:  # noqa: BLE001 - odd input yields no tokens, as in a search
+            return ()
+
+
+# --- the tables -----------------------------------------------------------------------------------
+
+
+class PeopleUnavailable(RuntimeError):
+    """The people table of this generation could not be assembled (the error is kept in its place)."""
+
+
+@dataclass
+class Knowledge:
+    """The case table and the people table of one generation."""
+
+    generation: int
+    content: ContentKey
+    cases: dict[str, bytes]  # case number → its timeline, pickled (each lookup gets a copy of its own)
+    people_bytes: bytes  # the PeopleTable pickled, or the error that kept it from being assembled
+    seconds: float = 0.0  # to assemble (0 when read from the file)
+    _people: PeopleTable | str | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def knows_case(self, case_number: str) -> bool:
+        return case_number in self.cases
+
+    def case(self, case_number: str) -> dict[str, Any] | None:
+        """The case page's data (`cases.case_timeline`'s shape), None for no case of this archive."""
+        found = self.cases.get(case_number)
+        return None if found is None else pickle.loads(found)
+
+    def people(self) -> PeopleTable:
+        """The people table, unpickled on first use (a case page never needs it).
+
+        Raises PeopleUnavailable when it could not be assembled: the people
+        pages fail as they would have, the case pages beside them do not."""
+        if self._people is None:
+            with self._lock:
+                if self._people is None:
+                    self._people = pickle.loads(self.people_bytes)
+        if isinstance(self._people, str):
+            raise PeopleUnavailable(f"the people table could not be assembled ({self._people})")
+        return self._people
+
+    def to_bytes(self) -> bytes:
+        payload = {"format": FORMAT, "generation": self.generation, "content": self.content,
+                   "cases": self.cases, "people": self.people_bytes}
+        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Knowledge | None:
+        """The tables in a file's bytes; None for a file of another format."""
+        payload = pickle.loads(data)
+        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+            return None
+        return cls(payload["generation"], payload["content"], payload["cases"], payload["people"])
+
+
+def assemble(snapshot: Snapshot) -> Knowledge:
+    """Both tables of one generation, from its stored records."""
+    started = time.perf_counter()
+    records = GenerationRecords(snapshot)
+    cases = {number: _pickled(assemble_timeline(records, number)) for number in records.case_numbers()}
+    try:
+        people: PeopleTable | str = assemble_people(records.meetings, records.items.values())
+    except Exception as error:  # noqa: BLE001 - a flaw in the people's records must not cost the case pages
+        people = f"{type(error).__name__}: {error}"
+    return Knowledge(snapshot.generation, content_key(snapshot.searcher.reader()), cases, _pickled(people),
+                     seconds=time.perf_counter() - started)
+
+
+def _pickled(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+# --- with the index --------------------------------------------------------------------------
+
+
+def knowledge_of(snapshot: Snapshot) -> Knowledge:
+    """The tables of a snapshot's generation: read from the file the build
+    wrote, or, when there is none that fits, assembled from the snapshot."""
+    if snapshot.folder is not None:
+        found = read_knowledge(snapshot.folder, snapshot.generation, content_key(snapshot.searcher.reader()))
+        if found is not None:
+            return found
+    return assemble(snapshot)
+
+
+def read_knowledge(folder: Path, generation: int, content: ContentKey) -> Knowledge | None:
+    """The file of this generation, if it is there, readable, and of this very content."""
+    try:
+        found = Knowledge.from_bytes((folder / file_name(generation)).read_bytes())
+    except Exception:  # noqa: BLE001 - missing, truncated or foreign: computed instead, never a failed request
+        return None
+    if found is None or found.generation != generation or found.content != content:
+        return None
+    return found
+
+
+def write_knowledge(ix, index_dir: Path) -> Knowledge:
+    """Assemble and write the tables of the index's newest committed generation.
+
+    Called by the build after its commit. Should another build commit in
+    between, this writes the tables of that newer generation (named by the
+    generation actually read), which is all a reader can ask for. When the
+    generation holds what the previous one held (a build that found nothing
+    to change), the previous tables are kept under the new name."""
+    from .snapshot import load_snapshot  # snapshot imports the build, which imports this module
+
+    snapshot = load_snapshot(ix, postings_cache_bytes=64 << 20)
+    try:
+        content = content_key(snapshot.searcher.reader())
+        knowledge = _unchanged(index_dir, snapshot.generation, content) or assemble(snapshot)
+        _write_atomically(index_dir / file_name(snapshot.generation), knowledge.to_bytes())
+    finally:
+        snapshot.searcher.close()
+    remove_older(index_dir, snapshot.generation)
+    return knowledge
+
+
+def _unchanged(index_dir: Path, generation: int, content: ContentKey) -> Knowledge | None:
+    """The previous generation's tables, renamed, when its content is this one's."""
+    for older in sorted(_generations(index_dir), reverse=True):
+        if older < generation:
+            found = read_knowledge(index_dir, older, content)
+            if found is not None:
+                found.generation = generation
+                return found
+            break
+    return None
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Written whole under a temporary name, then renamed; readable by whoever
+    may read the index (a temporary file is private to its writer: the
+    mode of the generation's table of contents is copied)."""
+    handle = tempfile.NamedTemporaryFile("wb", dir=target.parent, prefix=TEMP_PREFIX, suffix=".tmp", delete=False)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, _index_file_mode(target.parent))
+        os.replace(handle.name, target)  # a unique temporary name: builds finishing together never collide
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _index_file_mode(index_dir: Path) -> int:
+    for toc in index_dir.glob(f"_{INDEX_NAME}_*.toc"):
+        try:
+            return stat.S_IMODE(toc.stat().st_mode)
+        except OSError:  # replaced by a newer generation's just now
+            continue
+    return 0o644
+
+
+def _generations(index_dir: Path) -> Iterable[int]:
+    for entry in index_dir.iterdir():
+        match = FILE_PATTERN.match(entry.name)
+        if match:
+            yield int(match.group(1))
+
+
+def remove_older(index_dir: Path, generation: int) -> None:
+    """Remove the tables of generations before the previous one: Whoosh has
+    deleted those generations' files at the commit. The previous one stays
+    for requests still reading it."""
+    for older in list(_generations(index_dir)):
+        if older < generation - 1:
+            (index_dir / file_name(older)).unlink(missing_ok=True)
