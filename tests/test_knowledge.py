@@ -57,7 +57,7 @@ def written(index: Path) -> Knowledge:
 def live_timelines(index: Path) -> dict[str, dict | None]:
     """The oracle: every case number's timeline assembled over the live store."""
     archive = Archive(index)
-    return {number: assemble_timeline(archive, number) for number in archive.current().universe("case")}
+    return {number: assemble_timeline(archive, number) for number in archive.current().value_counts("case")}
 
 
 def people_of(table) -> dict:
