@@ -166,9 +166,9 @@ def test_a_build_killed_between_its_commit_and_the_table_write_still_serves_corr
     corpus, index = two_meetings
     old = written(index)
     add_byraad(greve_dir, corpus)
-    script = ("import os, sys; from pathlib import Path; import indexer.knowledge as knowledge; "
-              "knowledge.write_knowledge = lambda *args: os._exit(9); "
-              "from indexer.build import build; build(Path(sys.argv[1]), Path(sys.argv[2]))")
+    script = ("import os, sys; from pathlib import Path; import indexer.build as b; "
+              "b._write_knowledge = lambda *args: os._exit(9); "
+              "b.build(Path(sys.argv[1]), Path(sys.argv[2]))")
     died = subprocess.run([sys.executable, "-c", script, str(corpus), str(index)], cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=300)
     assert died.returncode == 9, died.stderr[-2000:]
