@@ -5,8 +5,9 @@ two layers: `snapshot.IndexView` (the current `Snapshot` of one index
 generation, and query analysis with the index's schema) and
 `store.RecordStore` (records and browsing). This module is the search
 pipeline itself: parse (`query`), read the request against the snapshot
-(`_find`: case numbers, filters as given and resolved, dates), match, count
-facets, rank, page or group, snippet.
+(`_find`: case numbers, filters as given and resolved, dates), compile each
+clause to the index's terms once (`compiled`), match, count facets, rank,
+page or group, snippet — every step after compiling reads the same terms.
 
 A search runs in three vectorised steps over arrays from that snapshot:
 matching (posting lists combined as boolean masks), facet counting and
