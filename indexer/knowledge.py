@@ -139,6 +139,12 @@ class GenerationRecords:
             self.by_meeting[record["meeting_id"]].append(record)
         for rows in self.by_meeting.values():
             rows.sort(key=lambda r: (r["number"], r["id"]))
+        # the snapshot's meetings by date, in its order: a reference names a date, and scanning
+        # every meeting per reference (as the store's find_item does for one page) made the
+        # assembly's reference resolution proportional to references × meetings
+        self.meetings_on: dict[str, list[Any]] = defaultdict(list)
+        for meeting in snapshot.meetings:
+            self.meetings_on[meeting["date"]].append(meeting)
 
     def case_numbers(self) -> list[str]:
         return sorted(self.by_case)
@@ -164,8 +170,8 @@ class GenerationRecords:
     def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
         if not date or number is None:
             return None
-        for meeting in self.snapshot.meetings:
-            if meeting["date"] == date and same_council(meeting["council"], council):
+        for meeting in self.meetings_on.get(date, ()):
+            if same_council(meeting["council"], council):
                 for item in self.by_meeting.get(meeting["id"], []):
                     if item["number"] == number:
                         return item
