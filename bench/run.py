@@ -24,8 +24,12 @@ JSON under bench/results/.
 
 Why the default size is not 100k: our build runs at 50-150 items/s on this
 2-core machine (issue 14), so a 100k build alone takes 11-33 minutes and the
-default run must finish within 15. BENCH_SIZE=100000 (or 1000000, peers only
-with BENCH_OURS=0) selects the larger archives.
+default run must finish within 15. BENCH_SIZE=100000 (or 1000000) selects
+the larger archives; BENCH_OURS=0 leaves ours out, BENCH_PEERS a comma list
+(empty: none) picks the peers. Without an analysed peer the query mix is drawn
+from the analysis of an evenly spread sample of the archive's files
+(`SAMPLE_FILES`): the mix needs the archive's vocabulary, not every item
+analysed, and at 1M the full analysis pass alone takes most of an hour.
 """
 
 from __future__ import annotations
@@ -60,6 +64,20 @@ PEER_LABELS = {"tantivy": "tantivy", "fts5f": "FTS5+facetter", "fts5": "FTS5 (r�
 def sizes() -> list[int]:
     largest = int(os.environ.get("BENCH_SIZE", str(DEFAULT_SIZE)))
     return sorted({min(10_000, largest), largest})
+
+
+SAMPLE_FILES = 1500  # files analysed for the mix when no analysed peer is built
+
+
+def selected_peers() -> tuple[str, ...]:
+    chosen = os.environ.get("BENCH_PEERS")
+    if chosen is None:
+        return PEERS
+    names = tuple(name.strip() for name in chosen.split(",") if name.strip())
+    unknown = set(names) - set(PEERS)
+    if unknown:
+        raise SystemExit(f"BENCH_PEERS: unknown peer(s) {', '.join(sorted(unknown))}; known: {', '.join(PEERS)}")
+    return tuple(peer for peer in PEERS if peer in names)
 
 
 def with_ours() -> bool:
@@ -262,10 +280,10 @@ def load_on(ports: list[int], paths: list[str]):
     return merged
 
 
-def measure_http(index_dir: Path | None, db_path: Path, paths: list[str]) -> dict:
+def measure_http(index_dir: Path | None, db_path: Path | None, paths: list[str]) -> dict:
     from .load import free_port, rss_kib, start_server
 
-    setups = [("peer", ["-m", "bench.peer_app", "--db", str(db_path)], 1)]
+    setups = [("peer", ["-m", "bench.peer_app", "--db", str(db_path)], 1)] if db_path is not None else []
     if index_dir is not None:
         setups = [("ours", ["-m", "webapp", "--index", str(index_dir)], 1),
                   ("ours_two", ["-m", "webapp", "--index", str(index_dir)], 2), *setups]
@@ -339,22 +357,45 @@ def real_archive() -> Path:
     return target
 
 
+def sample_corpus(corpus: Path, key: str, files: int = SAMPLE_FILES) -> Path:
+    """Every n-th file of `corpus` (all municipalities, all years), copied."""
+    from indexer.ingest import discover
+
+    found = sorted(p for p in discover(corpus) if isinstance(p, Path))
+    target = WORK / f"sample-{key}"
+    shutil.rmtree(target, ignore_errors=True)
+    for path in found[:: max(1, len(found) // files)]:
+        destination = target / path.relative_to(corpus)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+    return target
+
+
 def run_archive(name: str, key: str, corpus: Path, with_http: bool) -> ArchiveResult:
     from .mix import draw_mix
 
     index_dir = WORK / f"index-{key}" if with_ours() else None
-    paths = {"tantivy": WORK / f"tantivy-{key}", "fts5f": WORK / f"fts5f-{key}.sqlite", "fts5": WORK / f"fts5-{key}.sqlite"}
+    peers = selected_peers()
+    paths = {peer: path for peer, path in {
+        "tantivy": WORK / f"tantivy-{key}", "fts5f": WORK / f"fts5f-{key}.sqlite", "fts5": WORK / f"fts5-{key}.sqlite",
+    }.items() if peer in peers}
     analysed = WORK / f"analysed-{key}.jsonl"
     builds = {}
     if index_dir is not None:
         shutil.rmtree(index_dir, ignore_errors=True)
         _log(f"{name}: Rådsarkiv bygger …")
         builds["ours"] = run_child("ours", corpus, index_dir) | {"path": str(index_dir)}
-    _log(f"{name}: FTS5 (rå) bygger …")
-    builds["fts5"] = run_child("fts5", corpus, paths["fts5"])
-    _log(f"{name}: ingest + analyse for tantivy og FTS5+facetter …")
-    analysis = run_child("analyse", corpus, analysed)
-    for peer in ("tantivy", "fts5f"):
+    if "fts5" in paths:
+        _log(f"{name}: FTS5 (rå) bygger …")
+        builds["fts5"] = run_child("fts5", corpus, paths["fts5"])
+    analysed_peers = [peer for peer in ("tantivy", "fts5f") if peer in paths]
+    if analysed_peers:
+        _log(f"{name}: ingest + analyse for {' og '.join(PEER_LABELS[p] for p in analysed_peers)} …")
+        analysis = run_child("analyse", corpus, analysed)
+    else:
+        _log(f"{name}: analyse af en stikprøve til søgeblandingen …")
+        analysis = run_child("analyse", sample_corpus(corpus, key), analysed) | {"sample": True}
+    for peer in analysed_peers:
         _log(f"{name}: {PEER_LABELS[peer]} bygger …")
         builds[peer] = run_child(peer, analysed, paths[peer])
         builds[peer]["analysis_seconds"] = analysis["seconds"]
@@ -365,7 +406,8 @@ def run_archive(name: str, key: str, corpus: Path, with_http: bool) -> ArchiveRe
         figures["index_bytes"] = disk_size(index_dir if kind == "ours" else paths[kind])
     mix = draw_mix(analysed)
     _log(f"{name}: {len(mix)} søgninger × {REPEAT} …")
-    result = ArchiveResult(name=name, items=analysis["items"], build=builds, analysis=analysis,
+    items = builds["ours"]["items"] if analysis.get("sample") and "ours" in builds else analysis["items"]
+    result = ArchiveResult(name=name, items=items, build=builds, analysis=analysis,
                            mix=[q.__dict__ for q in mix])
     result.queries = measure_queries(index_dir, paths, mix)
     if with_http:
@@ -374,7 +416,7 @@ def run_archive(name: str, key: str, corpus: Path, with_http: bool) -> ArchiveRe
         from itertools import islice
 
         titles = [item.title_text for item in islice(read_analysed(analysed), 5000)]
-        result.http = measure_http(index_dir, paths["fts5"], http_queries(mix, titles))
+        result.http = measure_http(index_dir, paths.get("fts5"), http_queries(mix, titles))
     return result
 
 
@@ -410,17 +452,18 @@ def table(results: list[ArchiveResult]) -> str:
     for r in results:
         b, n = r.build, r.name
         ours = b.get("ours", {})
+        built = [p for p in PEERS if p in b]
         add("ingest + analyse + indeks (punkter/s)", n, ours.get("items_per_s"),
-            {p: b[p]["items_per_s"] for p in PEERS}, 0)
+            {p: b[p]["items_per_s"] for p in built}, 0)
         add("  indeks efter fælles analyse (punkter/s)", n, None,
-            {p: b[p]["index_items_per_s"] for p in ("tantivy", "fts5f")}, 0)
+            {p: b[p]["index_items_per_s"] for p in ("tantivy", "fts5f") if p in b}, 0)
         add("indeksstørrelse (MB)", n, ours.get("index_bytes", 0) / 1e6 if ours else None,
-            {p: b[p]["index_bytes"] / 1e6 for p in PEERS})
+            {p: b[p]["index_bytes"] / 1e6 for p in built})
         add("byggets hukommelse, top (MB)", n, ours.get("peak_kib", 0) / 1024 if ours else None,
-            {p: b[p]["peak_kib"] / 1024 for p in PEERS}, 0)
+            {p: b[p]["peak_kib"] / 1024 for p in built}, 0)
         # ours: the largest parse worker or index sub-writer; the analysed peers: the largest analysis worker
         add("  største hjælpeproces, top (MB)", n, ours.get("children_peak_kib", 0) / 1024 if ours else None,
-            {p: r.analysis.get("children_peak_kib", 0) / 1024 for p in ("tantivy", "fts5f")}, 0)
+            {p: r.analysis.get("children_peak_kib", 0) / 1024 for p in ("tantivy", "fts5f") if p in b}, 0)
         overall = r.queries["overall"]
 
         def figure(name: str, key: str) -> float | None:
@@ -437,17 +480,17 @@ def table(results: list[ArchiveResult]) -> str:
             add(f"  kold p95 {kind}{more} ({shown} hits)", n, runs.get("ours", {}).get("p95_ms"),
                 {p: runs.get(p, {}).get("p95_ms") for p in PEERS})
         if r.http:
-            h, peer = r.http.get("ours"), r.http["peer"]
+            h, peer = r.http.get("ours"), r.http.get("peer", {})
             two = r.http.get("ours_two")
-            add(f"HTTP /api/search, {HTTP_CLIENTS} klienter (req/s)", n, h and h["rps"], {"fts5": peer["rps"]}, 0)
-            add("HTTP p95 (ms)", n, h and h["p95_ms"], {"fts5": peer["p95_ms"]})
-            add("HTTP fejl", n, h and h["errors"], {"fts5": peer["errors"]}, 0)
-            add("serverens hukommelse, top (MB)", n, h and h["peak_kib"] / 1024, {"fts5": peer["peak_kib"] / 1024}, 0)
+            add(f"HTTP /api/search, {HTTP_CLIENTS} klienter (req/s)", n, h and h["rps"], {"fts5": peer.get("rps")}, 0)
+            add("HTTP p95 (ms)", n, h and h["p95_ms"], {"fts5": peer.get("p95_ms")})
+            add("HTTP fejl", n, h and h["errors"], {"fts5": peer.get("errors")}, 0)
+            add("serverens hukommelse, top (MB)", n, h and h["peak_kib"] / 1024, {"fts5": peer.get("peak_kib", 0) / 1024 or None}, 0)
             if two:
-                add("  2 serverprocesser: req/s", n, two["rps"], {"fts5": peer["rps"]}, 0)
-                add("  2 serverprocesser: HTTP p95 (ms)", n, two["p95_ms"], {"fts5": peer["p95_ms"]})
-                add("  2 serverprocesser: fejl", n, two["errors"], {"fts5": peer["errors"]}, 0)
-                add("  2 serverprocesser: hukommelse i alt (MB)", n, two["peak_kib"] / 1024, {"fts5": peer["peak_kib"] / 1024}, 0)
+                add("  2 serverprocesser: req/s", n, two["rps"], {"fts5": peer.get("rps")}, 0)
+                add("  2 serverprocesser: HTTP p95 (ms)", n, two["p95_ms"], {"fts5": peer.get("p95_ms")})
+                add("  2 serverprocesser: fejl", n, two["errors"], {"fts5": peer.get("errors")}, 0)
+                add("  2 serverprocesser: hukommelse i alt (MB)", n, two["peak_kib"] / 1024, {"fts5": peer.get("peak_kib", 0) / 1024 or None}, 0)
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(header))]
     lines = []
     for index, row in enumerate(rows):

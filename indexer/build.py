@@ -28,13 +28,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import TOC, LockError
-from whoosh.multiproc import MpWriter, _run_subwriter
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 
 from .codec import InliningCodec
 from .ingest import Duplicates, FileBudget, IngestError, Ingested, Refused, discover, display_path
 from .people import roll_names
 from .report import Coverage
+from .segments import BulkSegmentWriter
 from .schema import build_schema, item_document, meeting_document, same_schema
 from .workers import ParsePool, die_with_parent
 
@@ -301,7 +302,7 @@ def _open_writer(ix, index_dir: Path, changed: int, lock_timeout: float, limitmb
         if procs > 1 and changed >= PARALLEL_MIN_FILES:
             return LinkedMpWriter(ix, procs=procs, multisegment=True, start_method="spawn",
                                   limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
-        return ix.writer(limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
+        return BulkSegmentWriter(ix, limitmb=limitmb, timeout=lock_timeout, compound=False, codec=InliningCodec())
     except LockError as error:
         raise BuildBusy(f"{index_dir}: another build is updating this index; try again when it has finished") from error
 
@@ -310,7 +311,28 @@ def _subwriter_main(parent: int, *args) -> None:
     die_with_parent()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
-    _run_subwriter(*args)
+    BulkSubWriterTask(*args).run()
+
+
+class BulkSubWriterTask(SubWriterTask):
+    """Whoosh's sub-writer loop (whoosh.multiproc.SubWriterTask.run, multisegment
+    mode) with our segment writer: read the job files the parent writes, add
+    their documents, write one segment."""
+
+    def run(self) -> None:
+        ix = self.storage.open_index(self.indexname)
+        writer = self.writer = BulkSegmentWriter(ix, _lk=False, **self.kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            self._process_file(*job)
+        if not self.running:
+            writer.cancel()
+            return
+        if not self.multisegment:
+            raise ValueError("the bulk sub-writer writes one segment per process (multisegment=True)")
+        self.resultqueue.put((None, set(), writer._finalize_segment()), timeout=5)
 
 
 class SubWriterFailed(RuntimeError):
