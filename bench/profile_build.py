@@ -11,8 +11,11 @@ other on the first N files of CORPUS and times each:
    stored record (`schema.pack`: JSON + zlib) is timed apart;
 3. analysis — every indexed field through its own analyzer and Whoosh's
    term counting (`field.index`), per field;
-4. writing — a single Whoosh writer adding the documents and committing;
-   minus the analysis it repeats, this is posting and stored-field writes.
+4. writing — one segment writer as the build's (`indexer.segments.
+   BulkSegmentWriter`, the inlining codec) adding the documents and
+   committing; minus the analysis it repeats, this is posting and
+   stored-field writes. `--whoosh` times Whoosh's own SegmentWriter instead,
+   to compare.
 
 Then the writing phase again under cProfile, top functions by own time.
 Figures per item; the machine's other load inflates all phases alike.
@@ -31,11 +34,13 @@ from collections import Counter
 from pathlib import Path
 
 from indexer.build import meeting_documents
+from indexer.codec import InliningCodec
 from indexer.ingest import Ingested, discover, try_parse
 from indexer.schema import build_schema, pack
+from indexer.segments import BulkSegmentWriter
 
 
-def profile(corpus: Path, files: int, top: int) -> str:
+def profile(corpus: Path, files: int, top: int, whoosh_writer: bool = False) -> str:
     paths = [p for p in discover(corpus) if isinstance(p, Path)][:files]
     started = time.perf_counter()
     parsed = [r for r in (try_parse(p, corpus) for p in paths) if isinstance(r, Ingested)]
@@ -65,13 +70,15 @@ def profile(corpus: Path, files: int, top: int) -> str:
     t_analysis = sum(per_field.values())
 
     from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
 
     def write() -> float:
         folder = Path(tempfile.mkdtemp(prefix="profile-build-"))
         try:
             ix = whoosh_index.create_in(str(folder), build_schema(), indexname="MAIN")
             began = time.perf_counter()
-            writer = ix.writer(limitmb=256, compound=False)
+            options = {"limitmb": 256, "compound": False, "codec": InliningCodec()}
+            writer = SegmentWriter(ix, **options) if whoosh_writer else BulkSegmentWriter(ix, **options)
             for doc in documents:
                 writer.add_document(**doc)
             writer.commit()
@@ -96,7 +103,7 @@ def profile(corpus: Path, files: int, top: int) -> str:
         f"parse (læsere + strukturparser)       {ms(t_parse)}  {t_parse / total:5.0%}",
         f"poster → dokumenter                   {ms(t_docs)}  {t_docs / total:5.0%}",
         f"  heraf lagret post (JSON + zlib)     {ms(t_pack)}",
-        f"skrivning (Whoosh, ét skriveprogram)  {ms(t_write)}  {t_write / total:5.0%}",
+        f"skrivning (ét skriveprogram)          {ms(t_write)}  {t_write / total:5.0%}",
         f"  heraf analyse af felterne           {ms(t_analysis)}",
         f"  heraf postings + lagrede felter     {ms(t_write - t_analysis)}",
         f"i alt, én proces                      {ms(total)}  ({items / total:.0f} punkter/s)",
@@ -114,8 +121,9 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--whoosh", action="store_true", help="time Whoosh's SegmentWriter, not the build's")
     args = parser.parse_args()
-    print(profile(args.corpus, args.files, args.top))
+    print(profile(args.corpus, args.files, args.top, args.whoosh))
 
 
 if __name__ == "__main__":

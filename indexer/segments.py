@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 from whoosh.codec import whoosh3
 from whoosh.system import emptybytes
+from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -146,7 +147,10 @@ class BulkSegmentWriter(SegmentWriter):
 
     def _spill(self) -> None:
         """Write the in-memory terms out as one sorted run in the temporary storage."""
-        name = f"bulk-{len(self._runs)}.run"
+        # a random name, as Whoosh's pool names its runs: every writer of an
+        # index, the multiprocess writer's sub-writers too, shares one
+        # temporary folder ("MAIN.tmp")
+        name = f"{random_name()}.run"
         with self._tempstorage.create_file(name).raw_file() as handle:
             for chunk in _chunks(_memory_terms(self._terms), RUN_CHUNK):
                 pickle.dump(chunk, handle, pickle.HIGHEST_PROTOCOL)

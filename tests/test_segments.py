@@ -120,3 +120,35 @@ def test_length_codes_read_the_length_column(tmp_path):
         assert [byte_to_length(c) for c in codes] == [perdoc.doc_field_length(d, "body") or 0 for d in range(4)]
         assert codes[1] == 0 and codes[2] > codes[0] > codes[3] > 0
         assert length_codes(perdoc, "tag", 4).tolist() == [0, 0, 0, 0]  # not scorable: no lengths
+
+
+def _postings_by_id(index_dir: Path) -> dict:
+    """(field, term) → the sorted ids of the documents holding it: what an
+    index says, whatever its segments and document numbers."""
+    import threading
+
+    from indexer.postings import PostingsCache
+
+    ix = index.open_dir(str(index_dir), indexname="MAIN")
+    with ix.reader() as reader:
+        ids = [fields.get("id") for fields in reader.all_stored_fields()]
+        cache = PostingsCache(reader, threading.RLock())
+        return {(name, text): sorted(ids[d] for d in cache.postings(name, text)[0].tolist())
+                for name, text in reader.all_terms()}
+
+
+def test_parallel_sub_writers_spilling_runs_index_what_one_writer_does(tmp_path):
+    """The build's two sub-writers share one temporary folder; spilling runs
+    every megabyte, each must read back its own runs only."""
+    from bench.generate import generate
+    from indexer.build import PARALLEL_MIN_FILES, build
+
+    corpus = tmp_path / "corpus"
+    generate(corpus, items=1200, seed=3)
+    assert len(list(corpus.rglob("*.*"))) >= PARALLEL_MIN_FILES
+    build(corpus, tmp_path / "one", procs=1)
+    build(corpus, tmp_path / "two", procs=2, writer_limitmb=1)
+    assert len(index.open_dir(str(tmp_path / "two"), indexname="MAIN")._segments()) == 2
+    expected = _postings_by_id(tmp_path / "one")
+    assert len(expected) > 10_000
+    assert _postings_by_id(tmp_path / "two") == expected
