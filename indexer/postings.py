@@ -22,10 +22,10 @@ import math
 import threading
 
 import numpy as np
-from whoosh.codec import whoosh3
 from whoosh.util.numeric import byte_to_length
 
 from .caching import SizedLRU
+from .segments import length_codes
 
 K1 = 1.2
 B = 0.75
@@ -122,21 +122,8 @@ class PostingsCache:
 
     @staticmethod
     def _leaf_lengths(leaf, fieldname: str) -> np.ndarray:
-        count = leaf.doc_count_all()
-        perdoc = getattr(leaf, "_perdoc", None)
-        column = None
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
-        if column is None:
-            return np.array([leaf.doc_field_length(d, fieldname) or 0 for d in range(count)], dtype=np.float32)
-        if all(hasattr(column, name) for name in ("_dbfile", "_basepos", "_fixedlen", "_doccount")) and column._fixedlen == 1:
-            stored = min(count, column._doccount)  # one read, not one per doc; missing tail = length 0
-            raw = np.zeros(count, dtype=np.uint8)
-            buffer = np.frombuffer(column._dbfile.get(column._basepos, stored), dtype=np.uint8)
-            raw[: buffer.size] = buffer
-        else:
-            raw = np.fromiter((column[d] for d in range(count)), dtype=np.uint8, count=count)
-        return _LENGTH_TABLE[raw]
+        # the length column as the segment writer reads it (one read where the codec allows)
+        return _LENGTH_TABLE[length_codes(getattr(leaf, "_perdoc", None) or leaf, fieldname, leaf.doc_count_all())]
 
     def average_length(self, fieldname: str) -> float:
         return max(1.0, self.reader.field_length(fieldname) / self.doc_count)

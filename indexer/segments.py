@@ -251,8 +251,11 @@ def _chunks(stream: Iterable, size: int) -> Iterator[list]:
 def length_codes(perdoc, fieldname: str, count: int) -> np.ndarray:
     """The byte-coded field length (Whoosh's `length_to_byte`) of each of a
     segment's `count` documents, read as one array where the codec allows
-    (0 where the field is empty or not scorable)."""
+    (0 where the field is empty or not scorable, or the codec keeps no
+    length statistics: `perdoc` None)."""
     codes = np.zeros(count, dtype=np.uint8)
+    if perdoc is None:
+        return codes
     if not hasattr(perdoc, "_cached_reader"):  # another codec: its public per-document call
         for docnum in range(count):
             codes[docnum] = length_to_byte(perdoc.doc_field_length(docnum, fieldname) or 0)
@@ -275,7 +278,6 @@ def write_terms(fieldwriter, schema, terms: TermStream, perdoc, doc_count: int) 
     """Write a segment's terms, in order, through the codec's field writer."""
     fast = isinstance(fieldwriter, whoosh3.W3FieldWriter)
     current = None
-    codes = np.zeros(doc_count, dtype=np.uint8)
     for fieldname, tbytes, postings in terms:
         if fieldname not in schema:
             continue
@@ -284,7 +286,7 @@ def write_terms(fieldwriter, schema, terms: TermStream, perdoc, doc_count: int) 
                 fieldwriter.finish_field()
             fieldwriter.start_field(fieldname, schema[fieldname])
             current = fieldname
-            codes = length_codes(perdoc, fieldname, doc_count) if perdoc is not None else np.zeros(doc_count, np.uint8)
+            codes = length_codes(perdoc, fieldname, doc_count)
             inline = fast and getattr(fieldwriter._postwriter, "_inlinelimit", 1) > 1
         docs, weights, values = postings
         if inline and len(docs) == 1:
@@ -317,11 +319,11 @@ def _write_blocks(fieldwriter, tbytes: bytes, docs: array, weights: array, value
     total = len(docs)
     for start in range(0, total, limit):
         end = min(start + limit, total)
-        block_docs = docs[start:end]
+        block_docs, block_weights = docs[start:end], weights[start:end]
         writer._ids = block_docs
-        writer._weights = array("f", weights[start:end])
+        writer._weights = array("f", block_weights)
         writer._values = [v for v in values[start:end] if v]
-        writer._maxweight = max(0, max(weights[start:end]))  # as add_posting: from an int 0
+        writer._maxweight = max(0, max(block_weights))  # as add_posting: from an int 0
         if end - start <= SMALL_TERM:
             block_codes = [int(codes[d]) for d in block_docs]
             nonzero = [c for c in block_codes if c]
