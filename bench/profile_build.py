@@ -9,8 +9,10 @@ other on the first N files of CORPUS and times each:
 1. parse — readers + structure parser (`indexer.ingest.try_parse`);
 2. records → documents — `indexer.build.meeting_documents`, of which the
    stored record (`schema.pack`: JSON + zlib) is timed apart;
-3. analysis — every indexed field through its own analyzer and Whoosh's
-   term counting (`field.index`), per field;
+3. analysis — every indexed field through its own analyzer and the term
+   counting, as the build's writer does it (`indexer.segments.field_postings`:
+   token-free word chains counted by Counter where the analyzer has one,
+   else Whoosh's `field.index`), per field;
 4. writing — one segment writer as the build's (`indexer.segments.
    BulkSegmentWriter`, the inlining codec) adding the documents and
    committing; minus the analysis it repeats, this is posting and
@@ -37,7 +39,7 @@ from indexer.build import meeting_documents
 from indexer.codec import InliningCodec
 from indexer.ingest import Ingested, discover, try_parse
 from indexer.schema import build_schema, pack
-from indexer.segments import BulkSegmentWriter
+from indexer.segments import BulkSegmentWriter, field_postings, word_chains
 
 
 def profile(corpus: Path, files: int, top: int, whoosh_writer: bool = False) -> str:
@@ -58,13 +60,14 @@ def profile(corpus: Path, files: int, top: int, whoosh_writer: bool = False) -> 
 
     schema = build_schema()
     per_field: Counter = Counter()
+    chains = {} if whoosh_writer else word_chains(schema)
     for doc in documents:
         for name, value in doc.items():
             field = schema[name]
             if not field.indexed or not isinstance(value, str):
                 continue
             began = time.perf_counter()
-            for _ in field.index(value):
+            for _ in field_postings(field, chains.get(name), value):
                 pass
             per_field[name] += time.perf_counter() - began
     t_analysis = sum(per_field.values())

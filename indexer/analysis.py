@@ -63,7 +63,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -98,6 +98,7 @@ __all__ = [
     "split_compound",
     "stem_word",
     "text_analyzer",
+    "word_chain",
 ]
 
 class IdentifierTokenizer(Tokenizer):
@@ -127,6 +128,10 @@ class IdentifierTokenizer(Tokenizer):
             spans = [(value.strip().lower(), 0, len(value))]
         numbered = ((pos, text, start, end) for pos, (text, start, end) in enumerate(spans))
         yield from _fill_tokens(token, numbered, value, keeporiginal, start_pos, start_char)
+
+    def index_words(self, value: str) -> list[str]:
+        """The texts of this tokenizer's index-time tokens (`word_chain`)."""
+        return [text for text, _, _ in identifier_spans(value, expand=True, keyed=False)]
 
 
 def _fill_tokens(token: Token, spans: Iterable[tuple[int, str, int, int]], value: str, keeporiginal: bool,
@@ -189,6 +194,11 @@ class CompoundCandidateTokenizer(Tokenizer):
         )
         yield from _fill_tokens(token, long_words, value, keeporiginal, start_pos, start_char)
 
+    def index_words(self, value: str) -> list[str]:
+        """The texts of this tokenizer's index-time tokens (`word_chain`)."""
+        return [match.group() for match in self.words.expression.finditer(value)
+                if match.end() - match.start() >= MIN_COMPOUND]
+
 
 # --- filters ------------------------------------------------------------------------------------
 
@@ -232,6 +242,17 @@ class DanishNormalizeFilter(Filter):
             token.stopped = False
             yield token
 
+    def index_words(self, words: list[str]) -> list[str]:
+        """This filter's index-time output for plain words: stop words removed (`word_chain`)."""
+        indexable = _normalised if getattr(self, "keep_stops", False) else _indexable
+        minsize = self.minsize
+        kept = []
+        for raw in words:
+            word = indexable(raw)
+            if word is not None and len(word) >= minsize:
+                kept.append(word)
+        return kept
+
 
 @lru_cache(maxsize=_WORD_CACHE)
 def _normalised(raw: str) -> str:
@@ -268,6 +289,10 @@ class CompoundPartsFilter(Filter):
                     token.text = part
                     yield token
 
+    def index_words(self, words: list[str]) -> list[str]:
+        """Index time: the part stems of each compound (`word_chain`)."""
+        return [part for word in words for part in compound_parts(word)]
+
 
 # --- analyzers -----------------------------------------------------------------------------------
 
@@ -293,24 +318,28 @@ def _stemming_pipeline() -> CompositeAnalyzer:
 # text is never confused with another. Eight entries hold every text field
 # of one document (four today) with room to spare; one list per process (the
 # index writers are processes), guarded for the web app's query threads.
-_RECENT_TEXTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
+_RECENT_TEXTS: list[tuple[str, tuple[str, ...], tuple[str, ...], list[str]]] = []
 _RECENT_LIMIT = 8
 _RECENT_LOCK = threading.Lock()
 
 
-def _index_words(value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(stems, normalised words) of a text at index time, computed once per text:
-    exactly what the stemming pipeline yields, and every word for the pairs."""
+def _index_words(value: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]:
+    """(stems, normalised words, content words) of a text at index time,
+    computed once per text: exactly what the stemming pipeline yields, every
+    word for the pairs, and the words it stems (stop words and single letters
+    dropped) for the lemmas."""
     with _RECENT_LOCK:
-        for text, stems, words in _RECENT_TEXTS:
+        for text, stems, words, content in _RECENT_TEXTS:
             if text is value:
-                return stems, words
-    words = tuple(_normalised(match.group()) for match in _WORD_RE.finditer(value))
-    stems = tuple(_stem_cached(word) for word in words if len(word) >= 2 and word not in STOP_WORDS)
+                return stems, words, content
+    # WORD_PATTERN has no groups, so findall yields whole matches (test_analysis)
+    words = tuple(map(_normalised, _WORD_RE.findall(value)))
+    content = [word for word in words if len(word) >= 2 and word not in STOP_WORDS]
+    stems = tuple(map(_stem_cached, content))
     with _RECENT_LOCK:
-        _RECENT_TEXTS.insert(0, (value, stems, words))
+        _RECENT_TEXTS.insert(0, (value, stems, words, content))
         del _RECENT_TEXTS[_RECENT_LIMIT:]
-    return stems, words
+    return stems, words, content
 
 
 _WORD_RE = re.compile(WORD_PATTERN)
@@ -348,6 +377,10 @@ class _ReplayedWords(Tokenizer):
             token.boost = 1.0
             token.stopped = False
             yield token
+
+    def index_words(self, value: str) -> tuple[str, ...]:
+        """The texts of the index-time tokens (`word_chain`)."""
+        return self.replayed(value)
 
 
 class StemmedWords(_ReplayedWords):
@@ -389,6 +422,9 @@ class LemmaFilter(Filter):
                 token.text = lemma_word(token.text)
             yield token
 
+    def index_words(self, words: list[str]) -> list[str]:
+        return [lemma_word(word) for word in words]
+
 
 class LemmaWords(_ReplayedWords):
     """The words of a text as dictionary entries, stop words dropped (the `lemmas` field)."""
@@ -397,7 +433,7 @@ class LemmaWords(_ReplayedWords):
         self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(), LemmaFilter())
 
     def replayed(self, value: str) -> tuple[str, ...]:
-        return tuple(lemma_word(w) for w in _index_words(value)[1] if len(w) >= 2 and w not in STOP_WORDS)
+        return tuple(map(lemma_word, _index_words(value)[2]))
 
 
 @lru_cache(maxsize=1)
@@ -447,6 +483,12 @@ class PairFilter(Filter):
             last.text = previous
             yield last
 
+    def index_words(self, words: tuple[str, ...] | list[str]) -> list[str]:
+        """Pairs of plain words; a lone word stays itself (`word_chain`)."""
+        if len(words) == 1:
+            return [words[0]]
+        return [f"{first} {second}" for first, second in zip(words, words[1:])]
+
 
 @lru_cache(maxsize=1)
 def pairs_analyzer() -> CompositeAnalyzer:
@@ -491,6 +533,52 @@ def spelling_analyzer() -> CompositeAnalyzer:
         RegexTokenizer(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f])+"),
         DanishNormalizeFilter(minsize=3),
     )
+
+
+# --- index-time words without tokens --------------------------------------------------------------
+
+WordChain = Callable[[str], Sequence[str]]
+
+
+def word_chain(analyzer: Any) -> WordChain | None:
+    """The texts `analyzer` yields for a string at index time (mode "index",
+    no positions, offsets or kept stop words), as one function of the string;
+    None when one of its steps has no such form (then analyse as usual).
+
+    Whoosh fills one Token object per word and passes it through a generator
+    per step, and its Frequency format then counts the texts in Python. The
+    index build only needs the texts: each step of ours states its index-time
+    output on plain words (``index_words``), and the segment writer counts them
+    with `collections.Counter`. Equal to the token stream by test
+    (`tests/test_analysis_words.py`, every field of the schema on real
+    documents) and by the byte-identical segments of `tests/test_segments.py`."""
+    items = getattr(analyzer, "items", None)
+    if not isinstance(analyzer, CompositeAnalyzer) or not items:
+        return None
+    steps = []
+    for item in items:
+        step = getattr(item, "index_words", None)
+        if step is None and type(item) is RegexTokenizer and not item.gaps:
+            step = _regex_words(item.expression)
+        if step is None:
+            return None
+        steps.append(step)
+    first, rest = steps[0], steps[1:]
+    if not rest:
+        return first
+
+    def chain(value: str) -> Sequence[str]:
+        words = first(value)
+        for step in rest:
+            words = step(words)
+        return words
+
+    return chain
+
+
+def _regex_words(expression: re.Pattern) -> WordChain:
+    """Whoosh's RegexTokenizer (gaps=False) at index time: every match, whole."""
+    return lambda value: [match.group(0) for match in expression.finditer(value)]
 
 
 # --- conveniences ----------------------------------------------------------------------------------

@@ -836,6 +836,11 @@ def _take_absences(text: str, *, listed: bool) -> tuple[str, list[str], list[str
     or single lines of it ("Godkendt." / "Fraværende: Tina Rottbøll"). Under a
     heading "Fraværende" every line of names is an absence. Returns the text
     left, the names, and the notes as written."""
+    if not listed and not extract.ABSENCE_HINT.search(text):
+        # no line can be a note when the paragraph has no hint word: every
+        # line's hint is the paragraph's (most paragraphs, line by line, were
+        # a tenth of parsing an item)
+        return text.strip(), [], []
     whole = extract.parse_absence(text)
     if whole is not None:
         return "", whole, [re.sub(r"\s+", " ", text).strip()]

@@ -20,6 +20,12 @@ the segment's length column read once as an array. Postings of segments
 merged into this one (Whoosh's merge policy, `add_reader`) still arrive
 through Whoosh's pool and are grouped the same way.
 
+The terms of a document's fields come from each analyzer's token-free form
+(`analysis.word_chain`: the same texts as its index-time tokens, without a
+Token object per word through a generator per step) counted by
+`collections.Counter` (`field_postings`), not from Whoosh's Frequency format
+counting tokens in Python.
+
 The files are byte for byte those of Whoosh's writer with the same codec
 (`tests/test_segments.py` compares them, with runs, merges and deletions).
 The fast paths use internals of the pinned whoosh3 3.54.0 codec (W3 field
@@ -36,15 +42,19 @@ import itertools
 import pickle
 import struct
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 from whoosh.codec import whoosh3
-from whoosh.system import emptybytes
+from whoosh.formats import Frequency
+from whoosh.system import emptybytes, pack_uint
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from .analysis import WordChain, word_chain
 
 # (docnums, weights, values): one term's postings in document order; weights
 # as added (doubles: a block stores them as floats, its maximum as given),
@@ -65,6 +75,7 @@ SMALL_TERM = 16  # postings up to which block statistics are computed without nu
 
 _TERMINFO = struct.Struct("!BfIBBfII")  # whoosh3.W3TermInfo._struct
 _USHORT = struct.Struct("!H")  # whoosh.system.pack_ushort
+_FREQ_BYTES = tuple(pack_uint(freq) for freq in range(256))  # Frequency's encoded value per small frequency
 
 
 def float32(value: float) -> float:
@@ -85,6 +96,9 @@ class BulkSegmentWriter(SegmentWriter):
             if field.vector or field.separate_spelling():
                 raise ValueError(f"BulkSegmentWriter cannot write field {name!r} (term vectors or spelling)")
         self._terms: dict[str, dict[bytes, Any]] = {}
+        # fields whose postings are counted from their analyzer's plain words
+        # (`analysis.word_chain`): Frequency fields, every posting's value its frequency
+        self._chains = word_chains(self.schema)
         self._limit = limitmb * 1024 * 1024
         self._size = 0
         self._runs: list[str] = []
@@ -112,7 +126,7 @@ class BulkSegmentWriter(SegmentWriter):
                     if terms is None:
                         terms = self._terms[fieldname] = {}
                     scorable = field.scorable
-                    for tbytes, freq, weight, vbytes in field.index(value):
+                    for tbytes, freq, weight, vbytes in field_postings(field, self._chains.get(fieldname), value):
                         weight *= fieldboost
                         if scorable:
                             length += freq
@@ -199,6 +213,33 @@ class BulkSegmentWriter(SegmentWriter):
             if self._tempstorage.file_exists(name):
                 self._tempstorage.delete_file(name)
         self._runs = []
+
+
+def word_chains(schema) -> dict[str, WordChain]:
+    """Per indexed Frequency field, its analyzer's token-free index-time form
+    (`analysis.word_chain`) where it has one."""
+    chains = {}
+    for name, field in schema.items():
+        if field.indexed and type(field.format) is Frequency:
+            chain = word_chain(getattr(field, "analyzer", None))
+            if chain is not None:
+                chains[name] = chain
+    return chains
+
+
+def field_postings(field, chain: WordChain | None, value: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
+    """`field.index(value)`: (term bytes, frequency, weight, encoded value) per
+    distinct term. With the field's word chain (`word_chains`) the words are
+    counted by `collections.Counter` instead of through Whoosh's tokens:
+    what its Frequency format makes of the same words (`Frequency.word_values`,
+    encoded as `FieldType.index` does), per word in first-seen order its UTF-8
+    bytes, count, weight (count × the format's boost, as the sum of tokens'
+    boosts of 1.0) and encoded count."""
+    if chain is None or type(value) is not str:
+        return field.index(value)
+    boost = field.format.field_boost
+    return [(word.encode("utf-8"), freq, freq * boost, _FREQ_BYTES[freq] if freq < 256 else pack_uint(freq))
+            for word, freq in Counter(chain(value)).items()]
 
 
 def _memory_terms(terms: dict[str, dict[bytes, Any]]) -> TermStream:

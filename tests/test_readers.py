@@ -606,3 +606,17 @@ def test_random_bytes_are_no_document(tmp_path: Path):
                 read_document(path)
     with pytest.raises(ReadError, match="not a document"):
         read_document(write(tmp_path, "d.txt", b"D" * 5000))
+
+
+def test_document_shares_are_counted_per_character() -> None:
+    """`looks_like_document` counts prose and Latin letters by regex scans;
+    they count exactly what a test per character counts, over every script."""
+    import random
+
+    from indexer.readers import _BEYOND_LATIN, _NOT_PROSE, _PROSE_CHARS
+
+    rng = random.Random(14)
+    for top in (0x80, 0x300, 0x3000, 0x10FFFF):
+        text = "".join(chr(rng.randrange(0, top)) for _ in range(20_000)).encode("utf-8", "replace").decode("utf-8", "replace")
+        assert len(_PROSE_CHARS.findall(text)) + len(_NOT_PROSE.findall(text)) == len(text)
+        assert len(text) - len(_BEYOND_LATIN.findall(text)) == sum(1 for ch in text if ch < "\u0250")

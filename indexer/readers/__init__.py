@@ -142,8 +142,14 @@ _MIN_CASED_SHARE = 0.8  # words are "ord", "Ord" or "ORD", never "ôvUé"
 _MIN_LETTERS = 4  # "Dagsorden" is a document; three random bytes spelling "sOp" are not
 
 
+_NOT_PROSE = re.compile("[^" + _PROSE_CHARS.pattern[1:])  # the same class, negated
+_BEYOND_LATIN = re.compile("[^\x00-\u024f]")  # after Latin Extended-B: CJK, Cyrillic, IPA, …
+
+
 def _junk_share(text: str) -> float:
-    return 1 - len(_PROSE_CHARS.findall(text)) / len(text) if text else 0.0
+    """Share of characters that are not prose (`_PROSE_CHARS`), counted by
+    one regex scan rather than a list of every prose character."""
+    return len(_NOT_PROSE.findall(text)) / len(text) if text else 0.0
 
 
 def looks_like_document(text: str) -> bool:
@@ -157,11 +163,14 @@ def looks_like_document(text: str) -> bool:
     Measured: see tests/test_readers.py::test_random_bytes_are_no_document."""
     sample = text[:200_000]
     runs = _LETTERS.findall(sample)
-    letters = sum(map(len, runs))
+    joined = "".join(runs)
+    letters = len(joined)
     if letters < _MIN_LETTERS:
         return False
-    ascii_letters = sum(len(run.encode("ascii", "ignore")) for run in runs)
-    latin = sum(1 for run in runs for ch in run if ch < "\u0250")
+    # counted over all letters at once: per character in Python this was a
+    # sixth of parsing a generated minute (cProfile, 60 files)
+    ascii_letters = len(joined.encode("ascii", "ignore"))
+    latin = letters - len(_BEYOND_LATIN.findall(joined))
     words = [run for run in runs if 2 <= len(run) <= _MAX_WORD]
     voiced = sum(1 for word in words if _VOWEL.search(word))
     cased = sum(1 for word in words if word.islower() or word.isupper() or word.istitle())
