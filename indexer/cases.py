@@ -151,9 +151,11 @@ def _timeline_on(archive: Archive, case_number: str) -> dict[str, Any] | None:
     """On the current snapshot; retried on the newest one should the tables
     have to be computed from a generation whose files a build has just removed."""
     knowledge = archive.current().knowledge()
-    if knowledge.knows_case(case_number):
-        return knowledge.case(case_number)
-    return assemble_timeline(archive, case_number)  # no case here: at most items that mention the number
+    found = knowledge.case(case_number) if knowledge.knows_case(case_number) else None
+    if found is not None:
+        return found
+    # no case here (at most items that mention the number), or its tables' file damaged since it was opened
+    return assemble_timeline(archive, case_number)
 
 
 def assemble_timeline(archive: CaseSource, case_number: str) -> dict[str, Any] | None:

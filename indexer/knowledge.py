@@ -61,15 +61,19 @@ the comparison on a generated archive and a Greve case built in steps).
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import re
 import stat
+import struct
 import tempfile
 import threading
 import time
+import weakref
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -85,7 +89,9 @@ from .store import _by_date, same_council
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
-FORMAT = 1  # raised whenever the tables' shape changes: an older file is then computed afresh
+FORMAT = 2  # raised whenever the tables' shape changes: an older file is then computed afresh
+MAGIC = b"raadsarkiv knowledge\n"  # a file of format 1 (one pickle) does not start so: computed afresh
+_HEADER_SIZE = struct.Struct("<Q")
 FILE_PATTERN = re.compile(r"^knowledge-(\d+)\.pickle$")
 TEMP_PREFIX = ".knowledge-"  # `build.sweep_litter` removes a killed build's temporary file by this prefix
 CASE_LIMIT = 5000  # items per case and per mention, as the store's items_by_facet and items_mentioning
@@ -210,7 +216,7 @@ class Knowledge:
 
     generation: int
     content: ContentKey
-    cases: dict[str, bytes]  # case number → its timeline, pickled (each lookup gets a copy of its own)
+    cases: Mapping[str, bytes]  # case number → its timeline, pickled (each lookup gets a copy of its own)
     people_bytes: bytes  # the PeopleTable pickled, or the error that kept it from being assembled
     seconds: float = 0.0  # to assemble (0 when read from the file)
     _people: PeopleTable | str | None = field(default=None, repr=False)
@@ -222,7 +228,12 @@ class Knowledge:
     def case(self, case_number: str) -> dict[str, Any] | None:
         """The case page's data (`cases.case_timeline`'s shape), None for no case of this archive."""
         found = self.cases.get(case_number)
-        return None if found is None else pickle.loads(found)
+        if found is None:
+            return None
+        try:
+            return pickle.loads(found)
+        except Exception:  # noqa: BLE001 - the file was damaged after it was opened: the caller assembles the case
+            return None
 
     def people(self) -> PeopleTable:
         """The people table, unpickled on first use (a case page never needs it).
@@ -238,17 +249,104 @@ class Knowledge:
         return self._people
 
     def to_bytes(self) -> bytes:
-        payload = {"format": FORMAT, "generation": self.generation, "content": self.content,
-                   "cases": self.cases, "people": self.people_bytes}
-        return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        """The file: `MAGIC`, the header's size, the header (a pickle: format,
+        generation, content, the case numbers and where each case's bytes
+        end), the people table's bytes, then every case's bytes."""
+        numbers = list(self.cases)
+        blobs = [self.cases[number] for number in numbers]
+        ends = array("q", itertools.accumulate(map(len, blobs)))
+        header = pickle.dumps({"format": FORMAT, "generation": self.generation, "content": self.content,
+                               "numbers": numbers, "ends": ends.tobytes(), "people": len(self.people_bytes)},
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        return b"".join([MAGIC, _HEADER_SIZE.pack(len(header)), header, self.people_bytes, *blobs])
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Knowledge | None:
-        """The tables in a file's bytes; None for a file of another format."""
-        payload = pickle.loads(data)
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        """The tables in a file's bytes; None for a file of another format, or one cut short."""
+        return cls._read(lambda offset, size: data[offset:offset + size], len(data))
+
+    @classmethod
+    def from_file(cls, path: Path) -> Knowledge | None:
+        """The tables of a file, whose cases are read from it on lookup (it
+        stays open until the tables are dropped); None as `from_bytes`."""
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            found = cls._read(lambda offset, size: os.pread(fd, size, offset), os.fstat(fd).st_size)
+        except BaseException:
+            os.close(fd)
+            raise
+        if found is None:
+            os.close(fd)
+            return cls._format_1(path)
+        weakref.finalize(found.cases, os.close, fd)
+        return found
+
+    @classmethod
+    def _format_1(cls, path: Path) -> Knowledge | None:
+        """A file of the previous format (one pickle, every case in memory),
+        so that an index built before it changed keeps its tables until its
+        next build writes them anew, instead of each server assembling them
+        (at 1M items: 6 minutes and 8.8 GB)."""
+        with open(path, "rb") as handle:
+            if handle.read(2) != b"\x80\x05":  # pickle protocol 5: HIGHEST_PROTOCOL of Python 3.8+
+                return None
+            handle.seek(0)
+            payload = pickle.load(handle)
+        if not isinstance(payload, dict) or payload.get("format") != 1:
             return None
         return cls(payload["generation"], payload["content"], payload["cases"], payload["people"])
+
+    @classmethod
+    def _read(cls, read: Callable[[int, int], bytes], total: int) -> Knowledge | None:
+        start = len(MAGIC) + _HEADER_SIZE.size
+        if total < start or read(0, len(MAGIC)) != MAGIC:
+            return None
+        (size,) = _HEADER_SIZE.unpack(read(len(MAGIC), _HEADER_SIZE.size))
+        header = pickle.loads(read(start, size))
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            return None
+        people_start = start + size
+        cases_start = people_start + header["people"]
+        ends = array("q")
+        ends.frombytes(header["ends"])
+        if total != cases_start + (ends[-1] if ends else 0):
+            return None
+        cases = CaseBlobs(read, header["numbers"], ends, cases_start)
+        return cls(header["generation"], header["content"], cases, read(people_start, header["people"]))
+
+
+class CaseBlobs(Mapping[str, bytes]):
+    """Case number → its pickled timeline, read on lookup from the file (or
+    the bytes) the tables came from.
+
+    A dict of one bytes object per case cost a server 577 MB at 1M generated
+    items (the file, 614 MB, was read whole before unpickling: 1 GB more at
+    its peak); read on lookup, the cases stay in the page cache, which the
+    system shares between server processes and reclaims, and a process keeps
+    only the numbers and their offsets. Measured in bench/RESULTS.md. Read
+    with `os.pread`, not mapped: a file damaged in place then gives short
+    bytes (`Knowledge.case` answers None, and the case is assembled from the
+    records), never a bus error."""
+
+    def __init__(self, read: Callable[[int, int], bytes], numbers: list[str], ends: array, start: int) -> None:
+        self._read = read
+        self._index = {number: position for position, number in enumerate(numbers)}
+        self._ends = ends
+        self._start = start
+
+    def __getitem__(self, number: str) -> bytes:
+        position = self._index[number]
+        begin = self._ends[position - 1] if position else 0
+        return self._read(self._start + begin, self._ends[position] - begin)
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
 
 
 def assemble(snapshot: Snapshot) -> Knowledge:
@@ -284,7 +382,7 @@ def knowledge_of(snapshot: Snapshot) -> Knowledge:
 def read_knowledge(folder: Path, generation: int, content: ContentKey) -> Knowledge | None:
     """The file of this generation, if it is there, readable, and of this very content."""
     try:
-        found = Knowledge.from_bytes((folder / file_name(generation)).read_bytes())
+        found = Knowledge.from_file(folder / file_name(generation))
     except Exception:  # noqa: BLE001 - missing, truncated or foreign: computed instead, never a failed request
         return None
     if found is None or found.generation != generation or found.content != content:

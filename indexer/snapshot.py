@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from .build import INDEX_NAME
 from .caching import SizedLRU
 from .extract import case_key
-from .columns import DocumentTable
+from .columns import DocumentTable, TableBuilder
 from .records import MeetingRow
 from .schema import build_schema, same_schema, unpack
 from .spelling import Vocabulary
@@ -138,20 +138,17 @@ class Snapshot:
 def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
     searcher = ix.searcher()
     reader = searcher.reader()
-    rows, item_dates = {}, {}
+    builder = TableBuilder(reader.doc_count_all())
     # An index with no documents (an empty corpus) has no columns at all:
     # Whoosh's empty reader raises NotImplementedError for column_reader.
-    treated: dict[int, tuple[str, ...]] = {}
     if reader.doc_count_all():
         facets = reader.column_reader("facets")
         dates = reader.column_reader("date")
         treated_column = reader.column_reader("treated_by") if reader.has_column("treated_by") else None
         for docnum in searcher.document_numbers(doctype="item"):
-            rows[docnum] = facets[docnum]
             value = dates[docnum]
-            item_dates[docnum] = value.decode() if isinstance(value, bytes) else value
-            if treated_column is not None:
-                treated[docnum] = tuple(treated_column[docnum] or ())
+            treated = tuple(treated_column[docnum] or ()) if treated_column is not None else ()
+            builder.add(docnum, facets[docnum], value.decode() if isinstance(value, bytes) else value, treated)
     meetings: list[MeetingRow] = []
     name_words: set[str] = set()
     for docnum in searcher.document_numbers(doctype="meeting"):
@@ -170,7 +167,7 @@ def load_snapshot(ix, postings_cache_bytes: int = CACHE_BYTES) -> Snapshot:
         )
     meetings.sort(key=lambda m: (m["date"] or "", m["id"]), reverse=True)
     lock = threading.RLock()
-    table = DocumentTable(reader.doc_count_all(), rows, item_dates, treated)
+    table = builder.table()
     return Snapshot(
         generation=reader.generation(),
         searcher=searcher,

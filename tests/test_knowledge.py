@@ -21,7 +21,7 @@ import pytest
 from bench.generate import generate
 from indexer.build import build
 from indexer.cases import assemble_timeline, case_timeline
-from indexer.knowledge import Knowledge, assemble, file_name, read_knowledge
+from indexer.knowledge import CaseBlobs, Knowledge, assemble, file_name, read_knowledge
 from indexer.people import people_table
 from indexer.search import Archive
 
@@ -135,6 +135,8 @@ def test_every_case_of_a_generated_archive_equals_the_live_assembly(tmp_path):
 def test_without_a_readable_file_the_tables_are_computed_and_requests_still_answer(two_meetings, damage):
     _, index = two_meetings
     expected = written(index)
+    expected_case, expected_people = expected.case(CASE), people_of(expected.people())  # read before the damage
+    assert expected_case is not None
     path = index / file_name(expected.generation)
     if damage == "missing":
         path.unlink()
@@ -143,9 +145,25 @@ def test_without_a_readable_file_the_tables_are_computed_and_requests_still_answ
     else:
         path.write_text("rådsarkiv", encoding="utf-8")
     archive = Archive(index)
-    assert case_timeline(archive, CASE) == expected.case(CASE)
-    assert people_of(people_table(archive)) == people_of(expected.people())
+    assert case_timeline(archive, CASE) == expected_case
+    assert people_of(people_table(archive)) == expected_people
     assert archive.current().knowledge().seconds > 0  # computed, not read
+
+
+def test_a_file_damaged_after_it_was_opened_costs_no_case_page(two_meetings):
+    """The cases are read from the file on lookup (`knowledge.CaseBlobs`): a
+    file cut short in place after a server opened it gives short bytes, and
+    the case is then assembled from the records, as with no file at all."""
+    _, index = two_meetings
+    expected = written(index)
+    expected_case = expected.case(CASE)
+    archive = Archive(index)
+    tables = archive.current().knowledge()
+    assert tables.seconds == 0 and isinstance(tables.cases, CaseBlobs)  # read from the file
+    path = index / file_name(expected.generation)
+    path.write_bytes(path.read_bytes()[:200])
+    assert tables.case(CASE) is None
+    assert case_timeline(archive, CASE) == expected_case
 
 
 def test_a_file_of_another_index_with_the_same_generation_number_is_not_used(two_meetings, tmp_path):
@@ -153,9 +171,10 @@ def test_a_file_of_another_index_with_the_same_generation_number_is_not_used(two
     start again: a file an earlier index left must not be taken for this one's."""
     _, index = two_meetings
     real = written(index)
+    real_case = real.case(CASE)  # read before the file is replaced in place
     foreign = Knowledge(real.generation, ((("MAIN_elsewhere", 0),), 1, 1), {CASE: b"not this"}, real.people_bytes)
     (index / file_name(real.generation)).write_bytes(foreign.to_bytes())
-    assert case_timeline(Archive(index), CASE) == real.case(CASE)
+    assert case_timeline(Archive(index), CASE) == real_case
 
 
 def test_a_build_killed_between_its_commit_and_the_table_write_still_serves_correct_pages(
@@ -212,3 +231,23 @@ def test_a_people_table_that_cannot_be_assembled_costs_only_the_people_pages(two
     assert tables.case(CASE) == expected
     with pytest.raises(knowledge.PeopleUnavailable, match="Christian Hawwa"):
         tables.people()
+
+
+def test_a_file_of_the_previous_format_is_still_read(two_meetings):
+    """An index built before the file format changed (one pickle, format 1)
+    keeps its tables until its next build, rather than each server assembling
+    them; the file then read equals what was written."""
+    import pickle
+
+    _, index = two_meetings
+    current = written(index)
+    cases = {number: current.cases[number] for number in current.cases}
+    payload = {"format": 1, "generation": current.generation, "content": current.content,
+               "cases": cases, "people": current.people_bytes}
+    path = index / file_name(current.generation)
+    path.write_bytes(pickle.dumps(payload, protocol=5))
+    old = written(index)
+    assert not isinstance(old.cases, CaseBlobs) and old.cases == cases
+    assert old.case(CASE) is not None and old.people_bytes == current.people_bytes
+    # and the new format round-trips through bytes and through the file
+    assert Knowledge.from_bytes(old.to_bytes()).cases == cases
