@@ -332,7 +332,7 @@ def _index_words(value: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str
         for text, stems, words, content in _RECENT_TEXTS:
             if text is value:
                 return stems, words, content
-    # WORD_PATTERN has no groups, so findall yields whole matches (test_analysis)
+    # WORD_PATTERN has no groups, so findall yields whole matches (test_analysis_words)
     words = tuple(map(_normalised, _WORD_RE.findall(value)))
     content = [word for word in words if len(word) >= 2 and word not in STOP_WORDS]
     stems = tuple(map(_stem_cached, content))
@@ -357,7 +357,8 @@ class _ReplayedWords(Tokenizer):
 
     pipeline: CompositeAnalyzer
 
-    def replayed(self, value: str) -> tuple[str, ...]:
+    def index_words(self, value: str) -> tuple[str, ...]:
+        """The texts of the index-time tokens (also `word_chain`'s first step)."""
         raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
@@ -372,15 +373,11 @@ class _ReplayedWords(Tokenizer):
                                      tokenize=tokenize, mode=mode, **kwargs)
             return
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text in self.replayed(value):
+        for text in self.index_words(value):
             token.text = text
             token.boost = 1.0
             token.stopped = False
             yield token
-
-    def index_words(self, value: str) -> tuple[str, ...]:
-        """The texts of the index-time tokens (`word_chain`)."""
-        return self.replayed(value)
 
 
 class StemmedWords(_ReplayedWords):
@@ -393,7 +390,7 @@ class StemmedWords(_ReplayedWords):
     def __init__(self) -> None:
         self.pipeline = _stemming_pipeline()
 
-    def replayed(self, value: str) -> tuple[str, ...]:
+    def index_words(self, value: str) -> tuple[str, ...]:
         return _index_words(value)[0]
 
 
@@ -432,7 +429,7 @@ class LemmaWords(_ReplayedWords):
     def __init__(self) -> None:
         self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(), LemmaFilter())
 
-    def replayed(self, value: str) -> tuple[str, ...]:
+    def index_words(self, value: str) -> tuple[str, ...]:
         return tuple(map(lemma_word, _index_words(value)[2]))
 
 
@@ -458,7 +455,7 @@ class NormalisedWords(_ReplayedWords):
     def __init__(self) -> None:
         self.pipeline = CompositeAnalyzer(_word_tokenizer(), DanishNormalizeFilter(minsize=1, keep_stops=True))
 
-    def replayed(self, value: str) -> tuple[str, ...]:
+    def index_words(self, value: str) -> tuple[str, ...]:
         return _index_words(value)[1]
 
 

@@ -151,7 +151,7 @@ def _timeline_on(archive: Archive, case_number: str) -> dict[str, Any] | None:
     """On the current snapshot; retried on the newest one should the tables
     have to be computed from a generation whose files a build has just removed."""
     knowledge = archive.current().knowledge()
-    found = knowledge.case(case_number) if knowledge.knows_case(case_number) else None
+    found = knowledge.case(case_number)
     if found is not None:
         return found
     # no case here (at most items that mention the number), or its tables' file damaged since it was opened

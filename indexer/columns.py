@@ -70,14 +70,22 @@ class DocumentTable:
     """All facets of one index generation, plus which docnums are live items,
     their dates (for date-range filters) and the bodies that treated their case."""
 
-    size: int
     items: np.ndarray  # docnum → live item
     dates: np.ndarray  # docnum → "YYYY-MM-DD" ("" for none)
     columns: dict[str, FacetColumn]  # facet key → column
     treated: FacetColumn  # the bodies each item knows to have treated its case
 
-    def __init__(self, size: int, rows: dict[int, tuple], dates: dict[int, str],
-                 treated: dict[int, tuple[str, ...]] | None = None) -> None:
+    def __init__(self, size: int, items: np.ndarray, dates: np.ndarray, columns: dict[str, FacetColumn],
+                 treated: FacetColumn) -> None:
+        self.size = size
+        self.items = items
+        self.dates = dates
+        self.columns = columns
+        self.treated = treated
+
+    @classmethod
+    def from_rows(cls, size: int, rows: dict[int, tuple], dates: dict[int, str],
+                  treated: dict[int, tuple[str, ...]] | None = None) -> DocumentTable:
         """From whole rows (docnum → facet values in `FACETS` order); an index
         generation streams its documents through `TableBuilder` instead."""
         builder = TableBuilder(size)
@@ -86,7 +94,7 @@ class DocumentTable:
             builder.add(docnum, row, "", treated.get(docnum, ()))
         for docnum, date in dates.items():
             builder.dates[docnum] = date
-        builder.fill(self)
+        return builder.table()
 
     def posting_mask(self, docnums) -> np.ndarray:
         """Boolean docnum mask of the given docnums (a posting list's, say);
@@ -215,14 +223,6 @@ class TableBuilder:
         if treated:
             self.treated.add(docnum, treated)
 
-    def fill(self, table: DocumentTable) -> None:
-        table.size = self.size
-        table.items = self.items
-        table.dates = self.dates
-        table.columns = {FACETS[index].key: column.column(self.size) for index, column in self.facets}
-        table.treated = self.treated.column(self.size)
-
     def table(self) -> DocumentTable:
-        table = DocumentTable.__new__(DocumentTable)
-        self.fill(table)
-        return table
+        columns = {FACETS[index].key: column.column(self.size) for index, column in self.facets}
+        return DocumentTable(self.size, self.items, self.dates, columns, self.treated.column(self.size))

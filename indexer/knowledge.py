@@ -90,7 +90,7 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 FORMAT = 2  # raised whenever the tables' shape changes: an older file is then computed afresh
-MAGIC = b"raadsarkiv knowledge\n"  # a file of format 1 (one pickle) does not start so: computed afresh
+MAGIC = b"raadsarkiv knowledge\n"  # a file of format 1 (one pickle) does not start so: `_format_1` reads it
 _HEADER_SIZE = struct.Struct("<Q")
 FILE_PATTERN = re.compile(r"^knowledge-(\d+)\.pickle$")
 TEMP_PREFIX = ".knowledge-"  # `build.sweep_litter` removes a killed build's temporary file by this prefix
@@ -221,9 +221,6 @@ class Knowledge:
     seconds: float = 0.0  # to assemble (0 when read from the file)
     _people: PeopleTable | str | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def knows_case(self, case_number: str) -> bool:
-        return case_number in self.cases
 
     def case(self, case_number: str) -> dict[str, Any] | None:
         """The case page's data (`cases.case_timeline`'s shape), None for no case of this archive."""

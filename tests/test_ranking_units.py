@@ -59,7 +59,7 @@ def _passes(rows, docnum, filters, skip=None) -> bool:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_disjunctive_facet_counts_equal_a_python_tally(seed):
     size, rows, dates = _random_table(seed)
-    table = DocumentTable(size, rows, dates)
+    table = DocumentTable.from_rows(size, rows, dates)
     rnd = random.Random(seed * 7)
     base_docs = [d for d in rows if rnd.random() < 0.6]
     filters = {"council": rnd.sample(VALUES["council"], 2), "law": [rnd.choice(VALUES["law"])]}
@@ -74,7 +74,7 @@ def test_disjunctive_facet_counts_equal_a_python_tally(seed):
 
 def test_top_k_keeps_the_most_frequent_and_the_chosen_values():
     size, rows, dates = _random_table(4)
-    table = DocumentTable(size, rows, dates)
+    table = DocumentTable.from_rows(size, rows, dates)
     everything = table.columns["council"].counts(table.items)
     rarest = min(everything, key=lambda v: (everything[v], v))
     top = table.columns["council"].counts(table.items, limit=2, keep=(rarest,))
@@ -85,7 +85,7 @@ def test_top_k_keeps_the_most_frequent_and_the_chosen_values():
 
 def test_masks_ignore_non_items_and_out_of_range_docnums():
     size, rows, dates = _random_table(5)
-    table = DocumentTable(size, rows, dates)
+    table = DocumentTable.from_rows(size, rows, dates)
     not_items = [d for d in range(size) if d not in rows][:5]
     mask = table.mask([*not_items, size + 10, next(iter(rows))])
     assert list(np.flatnonzero(mask)) == [next(iter(rows))]
@@ -93,7 +93,7 @@ def test_masks_ignore_non_items_and_out_of_range_docnums():
 
 def test_date_mask_is_inclusive_on_both_ends():
     size, rows, dates = _random_table(6)
-    table = DocumentTable(size, rows, dates)
+    table = DocumentTable.from_rows(size, rows, dates)
     day = sorted(dates.values())[len(dates) // 2]
     assert set(np.flatnonzero(table.date_mask(day, day))) == {d for d, v in dates.items() if v == day}
     assert set(np.flatnonzero(table.date_mask(None, day))) == {d for d, v in dates.items() if v <= day}
