@@ -82,14 +82,14 @@ import numpy as np
 
 from .build import INDEX_NAME
 from .cases import assemble_timeline
-from .people import PeopleTable, assemble as assemble_people
+from .people import AppearancesUnreadable, PeopleTable, Person, assemble as assemble_people
 from .schema import unpack
 from .store import _by_date, same_council
 
 if TYPE_CHECKING:
     from .snapshot import Snapshot
 
-FORMAT = 2  # raised whenever the tables' shape changes: an older file is then computed afresh
+FORMAT = 3  # raised whenever the tables' shape changes: formats 1 and 2 are still read, any other computed afresh
 MAGIC = b"raadsarkiv knowledge\n"  # a file of format 1 (one pickle) does not start so: `_format_1` reads it
 _HEADER_SIZE = struct.Struct("<Q")
 FILE_PATTERN = re.compile(r"^knowledge-(\d+)\.pickle$")
@@ -210,6 +210,9 @@ class PeopleUnavailable(RuntimeError):
     """The people table of this generation could not be assembled (the error is kept in its place)."""
 
 
+SECTIONS = ("cases", "appearances")  # the file's blob sections, in the order their bytes follow the people table
+
+
 @dataclass
 class Knowledge:
     """The case table and the people table of one generation."""
@@ -217,8 +220,10 @@ class Knowledge:
     generation: int
     content: ContentKey
     cases: Mapping[str, bytes]  # case number → its timeline, pickled (each lookup gets a copy of its own)
-    people_bytes: bytes  # the PeopleTable pickled, or the error that kept it from being assembled
+    people_bytes: bytes  # the PeopleTable pickled (summaries), or the error that kept it from being assembled
+    appearances: Mapping[str, bytes] = field(default_factory=dict)  # person id → meetings and votes, pickled
     seconds: float = 0.0  # to assemble (0 when read from the file)
+    reassemble: Callable[[], PeopleTable] | None = field(default=None, repr=False)  # the people from the records
     _people: PeopleTable | str | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -233,27 +238,52 @@ class Knowledge:
             return None
 
     def people(self) -> PeopleTable:
-        """The people table, unpickled on first use (a case page never needs it).
+        """The people table, unpickled on first use (a case page never needs
+        it): everyone's summary, each person's appearances read on lookup.
 
         Raises PeopleUnavailable when it could not be assembled: the people
         pages fail as they would have, the case pages beside them do not."""
         if self._people is None:
             with self._lock:
                 if self._people is None:
-                    self._people = pickle.loads(self.people_bytes)
+                    table = pickle.loads(self.people_bytes)
+                    if isinstance(table, PeopleTable) and table.appearances is not None:
+                        table.appearances = self.appearances  # a table of summaries: its appearances are the file's
+                    self._people = table
         if isinstance(self._people, str):
             raise PeopleUnavailable(f"the people table could not be assembled ({self._people})")
         return self._people
 
+    def person(self, person_id: str) -> Person | None:
+        """One person, whole. Should the file have been damaged since it was
+        opened, the people table is assembled from the records (once), as
+        when there is no file at all."""
+        table = self.people()
+        try:
+            return table.get(person_id)
+        except AppearancesUnreadable:
+            if self.reassemble is None:
+                raise
+            with self._lock:
+                if self._people is table:
+                    self._people = self.reassemble()
+            return self.people().get(person_id)
+
     def to_bytes(self) -> bytes:
         """The file: `MAGIC`, the header's size, the header (a pickle: format,
-        generation, content, the case numbers and where each case's bytes
-        end), the people table's bytes, then every case's bytes."""
-        numbers = list(self.cases)
-        blobs = [self.cases[number] for number in numbers]
-        ends = array("q", itertools.accumulate(map(len, blobs)))
+        generation, content, and for each blob section its keys and where
+        each key's bytes end), the people table's bytes, then each section's
+        bytes (`SECTIONS`: the cases, then the people's appearances)."""
+        sections: dict[str, tuple[list[str], bytes]] = {}
+        blobs: list[bytes] = []
+        for name in SECTIONS:
+            mapping: Mapping[str, bytes] = getattr(self, name)
+            keys = list(mapping)
+            values = [mapping[key] for key in keys]
+            sections[name] = (keys, array("q", itertools.accumulate(map(len, values))).tobytes())
+            blobs.extend(values)
         header = pickle.dumps({"format": FORMAT, "generation": self.generation, "content": self.content,
-                               "numbers": numbers, "ends": ends.tobytes(), "people": len(self.people_bytes)},
+                               "sections": sections, "people": len(self.people_bytes)},
                               protocol=pickle.HIGHEST_PROTOCOL)
         return b"".join([MAGIC, _HEADER_SIZE.pack(len(header)), header, self.people_bytes, *blobs])
 
@@ -264,23 +294,22 @@ class Knowledge:
 
     @classmethod
     def from_file(cls, path: Path) -> Knowledge | None:
-        """The tables of a file, whose cases are read from it on lookup (it
-        stays open until the tables are dropped); None as `from_bytes`."""
-        fd = os.open(path, os.O_RDONLY)
+        """The tables of a file, whose cases and appearances are read from it
+        on lookup (it stays open until the tables are dropped); None as `from_bytes`."""
+        reader = _FileReader(path)
         try:
-            found = cls._read(lambda offset, size: os.pread(fd, size, offset), os.fstat(fd).st_size)
+            found = cls._read(reader, reader.size)
         except BaseException:
-            os.close(fd)
+            reader.close()
             raise
         if found is None:
-            os.close(fd)
+            reader.close()
             return cls._format_1(path)
-        weakref.finalize(found.cases, os.close, fd)
         return found
 
     @classmethod
     def _format_1(cls, path: Path) -> Knowledge | None:
-        """A file of the previous format (one pickle, every case in memory),
+        """A file of the first format (one pickle, every case in memory),
         so that an index built before it changed keeps its tables until its
         next build writes them anew, instead of each server assembling them
         (at 1M items: 6 minutes and 8.8 GB)."""
@@ -300,44 +329,64 @@ class Knowledge:
             return None
         (size,) = _HEADER_SIZE.unpack(read(len(MAGIC), _HEADER_SIZE.size))
         header = pickle.loads(read(start, size))
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
+        if not isinstance(header, dict) or header.get("format") not in (2, FORMAT):
             return None
-        people_start = start + size
-        cases_start = people_start + header["people"]
-        ends = array("q")
-        ends.frombytes(header["ends"])
-        if total != cases_start + (ends[-1] if ends else 0):
+        # format 2 (before the appearances were kept apart) had the cases alone, as numbers and ends
+        declared = header["sections"] if header["format"] == FORMAT else {"cases": (header["numbers"], header["ends"])}
+        offset = start + size + header["people"]
+        sections: dict[str, Blobs] = {}
+        for name in SECTIONS:
+            keys, ends_bytes = declared.get(name, ([], b""))
+            ends = array("q")
+            ends.frombytes(ends_bytes)
+            sections[name] = Blobs(read, keys, ends, offset)
+            offset += ends[-1] if ends else 0
+        if total != offset:
             return None
-        cases = CaseBlobs(read, header["numbers"], ends, cases_start)
-        return cls(header["generation"], header["content"], cases, read(people_start, header["people"]))
+        return cls(header["generation"], header["content"], sections["cases"], read(start + size, header["people"]),
+                   sections["appearances"])
 
 
-class CaseBlobs(Mapping[str, bytes]):
-    """Case number → its pickled timeline, read on lookup from the file (or
-    the bytes) the tables came from.
+class _FileReader:
+    """An open file read with `os.pread`; closed when the last section
+    reading it (or the people table holding them) is dropped."""
+
+    def __init__(self, path: Path) -> None:
+        fd = os.open(path, os.O_RDONLY)
+        self.size = os.fstat(fd).st_size
+        self.close = weakref.finalize(self, os.close, fd)
+        self._fd = fd
+
+    def __call__(self, offset: int, size: int) -> bytes:
+        return os.pread(self._fd, size, offset)
+
+
+class Blobs(Mapping[str, bytes]):
+    """Key → its pickled value (a case's timeline, a person's appearances),
+    read on lookup from the file (or the bytes) the tables came from.
 
     A dict of one bytes object per case cost a server 577 MB at 1M generated
     items (the file, 614 MB, was read whole before unpickling: 1 GB more at
     its peak); read on lookup, the cases stay in the page cache, which the
     system shares between server processes and reclaims, and a process keeps
-    only the numbers and their offsets. Measured in bench/RESULTS.md. Read
+    only the keys and their offsets. Measured in bench/RESULTS.md. Read
     with `os.pread`, not mapped: a file damaged in place then gives short
     bytes (`Knowledge.case` answers None, and the case is assembled from the
     records), never a bus error."""
 
-    def __init__(self, read: Callable[[int, int], bytes], numbers: list[str], ends: array, start: int) -> None:
+    def __init__(self, read: Callable[[int, int], bytes], keys: list[str], ends: array, start: int) -> None:
         self._read = read
-        self._index = {number: position for position, number in enumerate(numbers)}
+        self._index = {key: position for position, key in enumerate(keys)}
         self._ends = ends
         self._start = start
 
-    def __getitem__(self, number: str) -> bytes:
-        position = self._index[number]
+    def __getitem__(self, key: str) -> bytes:
+        position = self._index[key]
         begin = self._ends[position - 1] if position else 0
         return self._read(self._start + begin, self._ends[position] - begin)
 
-    def __contains__(self, number: object) -> bool:
-        return number in self._index
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
@@ -351,12 +400,21 @@ def assemble(snapshot: Snapshot) -> Knowledge:
     started = time.perf_counter()
     records = GenerationRecords(snapshot)
     cases = {number: _pickled(assemble_timeline(records, number)) for number in records.case_numbers()}
+    appearances: dict[str, bytes] = {}
     try:
-        people: PeopleTable | str = assemble_people(records.meetings, records.items.values())
+        people: PeopleTable | str
+        people, appearances = assemble_people(records.meetings, records.items.values()).split()
     except Exception as error:  # noqa: BLE001 - a flaw in the people's records must not cost the case pages
         people = f"{type(error).__name__}: {error}"
     return Knowledge(snapshot.generation, content_key(snapshot.searcher.reader()), cases, _pickled(people),
-                     seconds=time.perf_counter() - started)
+                     appearances, seconds=time.perf_counter() - started)
+
+
+def assemble_people_of(snapshot: Snapshot) -> PeopleTable:
+    """The people table of one generation from its stored records, whole
+    (appearances in memory): a file damaged since a server opened it."""
+    records = GenerationRecords(snapshot)
+    return assemble_people(records.meetings, records.items.values())
 
 
 def _pickled(value: Any) -> bytes:
@@ -369,11 +427,13 @@ def _pickled(value: Any) -> bytes:
 def knowledge_of(snapshot: Snapshot) -> Knowledge:
     """The tables of a snapshot's generation: read from the file the build
     wrote, or, when there is none that fits, assembled from the snapshot."""
+    found = None
     if snapshot.folder is not None:
         found = read_knowledge(snapshot.folder, snapshot.generation, content_key(snapshot.searcher.reader()))
-        if found is not None:
-            return found
-    return assemble(snapshot)
+    if found is None:
+        found = assemble(snapshot)
+    found.reassemble = lambda: assemble_people_of(snapshot)
+    return found
 
 
 def read_knowledge(folder: Path, generation: int, content: ContentKey) -> Knowledge | None:

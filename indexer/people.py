@@ -19,16 +19,21 @@ another's page:
 
 The table is assembled once per index generation, by the build, from the
 records the index stores (`knowledge`), and read with the generation
-(`people_table`).
+(`people_table`). A server keeps everyone's summary in memory (names,
+spellings, parties, bodies, counts: what lists, council pages and name
+offers need) and reads one person's meetings and votes from the file when
+their page asks (`PeopleTable.get`): at 1M generated items the whole table,
+appearances included, cost a server +984 MB once a name query unpickled it.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .extract import council_key
@@ -271,6 +276,10 @@ class Spelling:
 
 @dataclass
 class Person:
+    """One person. In a `PeopleTable` read from an index the person is a
+    summary (`meetings` and `votes` empty, `tally` counting them) until
+    `PeopleTable.get` reads their appearances."""
+
     id: str
     name: str
     municipality: str
@@ -279,6 +288,14 @@ class Person:
     bodies: list[Body] = field(default_factory=list)
     meetings: list[Attendance] = field(default_factory=list)  # newest first
     votes: list[Vote] = field(default_factory=list)  # newest first
+    tally: dict[str, int] = field(default_factory=dict)  # `counts()`, kept when the appearances are not
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A person pickled before the tally was kept (a knowledge file of
+        format 1 or 2, whole appearances included) counts them on reading."""
+        self.__dict__.update(state)
+        if "tally" not in state:
+            self.tally = self.count_appearances()
 
     @property
     def joined(self) -> list[Spelling]:
@@ -293,6 +310,10 @@ class Person:
         return before[-1] if before else None
 
     def counts(self) -> dict[str, int]:
+        """Meetings present, absent and partly absent, and votes by position."""
+        return dict(self.tally)
+
+    def count_appearances(self) -> dict[str, int]:
         return {
             "meetings": len(self.meetings),
             "present": sum(m.status == "present" for m in self.meetings),
@@ -302,14 +323,52 @@ class Person:
         }
 
 
+class AppearancesUnreadable(RuntimeError):
+    """A person's meetings and votes could not be read from the tables' file
+    (damaged since a server opened it): the caller assembles the table anew."""
+
+
 @dataclass
 class PeopleTable:
+    """Everyone in the archive.
+
+    `appearances` None: each `Person` holds their meetings and votes (a
+    table just assembled, or read from a file of format 1 or 2). Otherwise
+    `people` holds summaries and `appearances` each person's meetings and
+    votes, pickled, read on lookup (`knowledge.Blobs` over the tables'
+    file): lists and name offers never unpickle them."""
+
     people: dict[str, Person]
     aliases: dict[str, str]  # slug of any joined spelling → person id (old links keep working)
     seconds: float = 0.0
+    appearances: Mapping[str, bytes] | None = None
 
     def get(self, person_id: str) -> Person | None:
+        """The person (or a joined spelling's), whole: meetings and votes included.
+
+        Raises AppearancesUnreadable when their appearances cannot be read."""
+        summary = self.summary(person_id)
+        if summary is None or self.appearances is None:
+            return summary
+        try:
+            meetings, votes = pickle.loads(self.appearances[summary.id])
+        except Exception as error:  # noqa: BLE001 - short or foreign bytes: a file damaged since it was opened
+            raise AppearancesUnreadable(f"{summary.id}: {type(error).__name__}") from error
+        return replace(summary, meetings=meetings, votes=votes)
+
+    def summary(self, person_id: str) -> Person | None:
+        """The person's summary: names, parties, bodies and counts (`meetings` and `votes` may be empty)."""
         return self.people.get(person_id) or self.people.get(self.aliases.get(person_id, ""))
+
+    def split(self) -> tuple[PeopleTable, dict[str, bytes]]:
+        """(the table of summaries, person id → their meetings and votes
+        pickled): how the tables' file keeps it. The summaries' table
+        carries an empty `appearances` until the file's are attached."""
+        whole = {pid: self.get(pid) for pid in self.people}
+        appearances = {pid: pickle.dumps((p.meetings, p.votes), protocol=pickle.HIGHEST_PROTOCOL)
+                       for pid, p in whole.items()}
+        summaries = {pid: replace(p, meetings=[], votes=[]) for pid, p in whole.items()}
+        return PeopleTable(summaries, dict(self.aliases), self.seconds, appearances={}), appearances
 
     def id_of(self, municipality: str, name: str) -> str | None:
         """The person id behind a name as a record writes it ("Tina Rotbøll" → greve-tina-rottboell)."""
@@ -584,6 +643,7 @@ def _register(found: Iterable[Person], people: dict[str, Person], aliases: dict[
         person.id = pid
         person.meetings.reverse()
         person.votes.reverse()
+        person.tally = person.count_appearances()
         people[pid] = person
         for spelling in person.spellings:
             aliases.setdefault(person_id(person.municipality, spelling.name), pid)
@@ -604,6 +664,12 @@ def people_table_of(snapshot) -> PeopleTable:
     it (`knowledge`), so a new build's generation brings a new table and
     requests on the old one keep theirs."""
     return snapshot.knowledge().people()
+
+
+def find_person(archive, person_id: str) -> Person | None:
+    """One person (or a joined spelling's), whole, in the archive's current
+    generation: their meetings and votes read from the tables' file."""
+    return archive.current().knowledge().person(person_id)
 
 
 # --- a query that is a name ------------------------------------------------------------------
@@ -671,7 +737,7 @@ def people_offers(table: PeopleTable, words: list[str], fold, municipalities: It
         found = set(surnames[typed[0]])
     towns = {fold(t) for t in municipalities}
     people = [table.people[pid] for pid in found if not towns or fold(table.people[pid].municipality) in towns]
-    people.sort(key=lambda p: (-len(p.meetings), p.name))
+    people.sort(key=lambda p: (-p.tally.get("meetings", 0), p.name))
     return [
         PersonOffer(p.id, p.name, p.municipality,
                     tuple(b.council for b in sorted(p.bodies, key=lambda b: (-b.meetings, b.council)) if b.meetings))

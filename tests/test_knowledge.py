@@ -21,7 +21,7 @@ import pytest
 from bench.generate import generate
 from indexer.build import build
 from indexer.cases import assemble_timeline, case_timeline
-from indexer.knowledge import CaseBlobs, Knowledge, assemble, file_name, read_knowledge
+from indexer.knowledge import Blobs, Knowledge, assemble, file_name, read_knowledge
 from indexer.people import people_table
 from indexer.search import Archive
 
@@ -61,7 +61,22 @@ def live_timelines(index: Path) -> dict[str, dict | None]:
 
 
 def people_of(table) -> dict:
-    return {pid: asdict(person) for pid, person in table.people.items()}
+    """Everyone, whole: each person's meetings and votes read as a person page reads them."""
+    return {pid: asdict(table.get(pid)) for pid in table.people}
+
+
+def legacy_people_bytes(tables: Knowledge) -> bytes:
+    """The people table as a file of format 1 or 2 pickled it: every person
+    whole, no tally, a table without `appearances` (the classes' shape then)."""
+    import pickle
+
+    table = tables.people()
+    whole = {pid: table.get(pid) for pid in table.people}
+    for person in whole.values():
+        del person.__dict__["tally"]
+    legacy = type(table)(whole, dict(table.aliases), table.seconds)
+    del legacy.__dict__["appearances"]
+    return pickle.dumps(legacy, protocol=5)
 
 
 @pytest.fixture
@@ -151,7 +166,7 @@ def test_without_a_readable_file_the_tables_are_computed_and_requests_still_answ
 
 
 def test_a_file_damaged_after_it_was_opened_costs_no_case_page(two_meetings):
-    """The cases are read from the file on lookup (`knowledge.CaseBlobs`): a
+    """The cases are read from the file on lookup (`knowledge.Blobs`): a
     file cut short in place after a server opened it gives short bytes, and
     the case is then assembled from the records, as with no file at all."""
     _, index = two_meetings
@@ -159,7 +174,7 @@ def test_a_file_damaged_after_it_was_opened_costs_no_case_page(two_meetings):
     expected_case = expected.case(CASE)
     archive = Archive(index)
     tables = archive.current().knowledge()
-    assert tables.seconds == 0 and isinstance(tables.cases, CaseBlobs)  # read from the file
+    assert tables.seconds == 0 and isinstance(tables.cases, Blobs)  # read from the file
     path = index / file_name(expected.generation)
     path.write_bytes(path.read_bytes()[:200])
     assert tables.case(CASE) is None
@@ -233,21 +248,69 @@ def test_a_people_table_that_cannot_be_assembled_costs_only_the_people_pages(two
         tables.people()
 
 
-def test_a_file_of_the_previous_format_is_still_read(two_meetings):
-    """An index built before the file format changed (one pickle, format 1)
-    keeps its tables until its next build, rather than each server assembling
-    them; the file then read equals what was written."""
+@pytest.mark.parametrize("old_format", [1, 2])
+def test_a_file_of_an_earlier_format_is_still_read(two_meetings, old_format):
+    """An index built before the file format changed (format 1: one pickle;
+    format 2: the cases read on lookup, every person's appearances inside the
+    people table) keeps its tables until its next build, rather than each
+    server assembling them; what is read equals what was written."""
     import pickle
+    from array import array
+    from itertools import accumulate
+
+    from indexer.knowledge import MAGIC
 
     _, index = two_meetings
     current = written(index)
     cases = {number: current.cases[number] for number in current.cases}
-    payload = {"format": 1, "generation": current.generation, "content": current.content,
-               "cases": cases, "people": current.people_bytes}
+    people, expected_people = legacy_people_bytes(current), people_of(current.people())  # read before the file is replaced
+    if old_format == 1:
+        data = pickle.dumps({"format": 1, "generation": current.generation, "content": current.content,
+                             "cases": cases, "people": people}, protocol=5)
+    else:
+        numbers = list(cases)
+        header = pickle.dumps({"format": 2, "generation": current.generation, "content": current.content,
+                               "numbers": numbers, "ends": array("q", accumulate(len(cases[n]) for n in numbers)).tobytes(),
+                               "people": len(people)}, protocol=5)
+        data = b"".join([MAGIC, len(header).to_bytes(8, "little"), header, people, *(cases[n] for n in numbers)])
     path = index / file_name(current.generation)
-    path.write_bytes(pickle.dumps(payload, protocol=5))
+    path.write_bytes(data)
     old = written(index)
-    assert not isinstance(old.cases, CaseBlobs) and old.cases == cases
-    assert old.case(CASE) is not None and old.people_bytes == current.people_bytes
-    # and the new format round-trips through bytes and through the file
-    assert Knowledge.from_bytes(old.to_bytes()).cases == cases
+    assert isinstance(old.cases, Blobs) == (old_format == 2) and dict(old.cases) == cases
+    assert old.case(CASE) is not None
+    assert people_of(old.people()) == expected_people
+    assert old.people().appearances is None  # the old table holds its people whole
+    # and the current format round-trips through bytes
+    assert dict(Knowledge.from_bytes(old.to_bytes()).cases) == cases
+
+
+def test_the_people_table_keeps_summaries_and_reads_a_persons_appearances_on_lookup(two_meetings):
+    """A server holds everyone's names, bodies and counts; one person's
+    meetings and votes are read from the file when their page asks."""
+    _, index = two_meetings
+    tables = Archive(index).current().knowledge()
+    assert tables.seconds == 0  # read from the file
+    table = tables.people()
+    assert isinstance(table.appearances, Blobs) and set(table.appearances) == set(table.people)
+    assert all(not p.meetings and not p.votes for p in table.people.values())
+    whole = assemble(Archive(index).current()).people()
+    assert people_of(table) == people_of(whole)
+    busiest = max(table.people.values(), key=lambda p: p.counts()["meetings"])
+    person = table.get(busiest.id)
+    assert busiest.counts()["meetings"] == len(person.meetings) > 0
+    assert person.counts() == person.count_appearances()
+    assert table.summary(busiest.id).meetings == []  # the lookup gave a copy; the summary stays small
+
+
+def test_a_file_damaged_after_it_was_opened_costs_no_person_page(two_meetings):
+    """A person's appearances read as short bytes: the people table is
+    assembled from the records, and the page answers as before."""
+    _, index = two_meetings
+    archive = Archive(index)
+    tables = archive.current().knowledge()
+    expected = people_of(tables.people())
+    someone = next(iter(expected))
+    path = index / file_name(tables.generation)
+    path.write_bytes(path.read_bytes()[:200])
+    assert asdict(tables.person(someone)) == expected[someone]
+    assert tables.people().appearances is None  # assembled whole, in memory

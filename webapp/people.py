@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
 
-from indexer.people import POSITION_LABELS, STATUS_LABELS, Person, people_table
+from indexer.people import POSITION_LABELS, STATUS_LABELS, Person, find_person as person_in, people_table
 from indexer.search import Hit, SearchRequest
 from .serialize import item_url, meeting_url
 
@@ -34,8 +34,8 @@ NOT_FOUND = "Personen findes ikke i arkivet."
 
 
 def find_person(person_id: str) -> Person:
-    """The person with this id (or a joined spelling's id); 404 in Danish otherwise."""
-    person = people_table(get_archive()).get(person_id) if len(person_id) <= MAX_ID_CHARS else None
+    """The person with this id (or a joined spelling's id), whole; 404 in Danish otherwise."""
+    person = person_in(get_archive(), person_id) if len(person_id) <= MAX_ID_CHARS else None
     if person is None:
         raise NotFound(NOT_FOUND)
     return person
