@@ -7,7 +7,9 @@ process's anonymous memory (what the system cannot reclaim: Python objects,
 numpy arrays) after each step a server takes on its first requests: the
 snapshot (searcher, facet table, meeting list), the case and people tables
 (`knowledge`), the spelling vocabulary, the facet counts and case keys, and
-with --people the people table unpickled (a people page or a name query).
+with --people the people table (a name query or a people list: everyone's
+summary) and then every person's page, one after another (each person's
+meetings and votes read from the tables' file and dropped again).
 File pages (the index's segments, the tables' file) are the page cache's,
 shared between processes and reclaimable, and are shown apart.
 """
@@ -35,6 +37,15 @@ def peak() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
+def every_person(knowledge) -> int:
+    """Read each person whole, as their page does, keeping none: what is left is what the reads retain."""
+    read = 0
+    for person_id in list(knowledge.people().people):
+        person = knowledge.person(person_id)
+        read += len(person.meetings) + len(person.votes)
+    return read
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
@@ -53,7 +64,8 @@ def main() -> None:
          lambda: (snapshot.case_numbers(), [snapshot.value_counts(k) for k in ("council", "year", "municipality")])),
     ]
     if args.people:
-        steps.append(("people table unpickled", lambda: snapshot.knowledge().people()))
+        steps.append(("people table (summaries)", lambda: snapshot.knowledge().people()))
+        steps.append(("every person's page read once", lambda: every_person(snapshot.knowledge())))
     anon, file_backed = resident()
     print(f"{'start':<45} {anon:>7} MB anonymous {file_backed:>6} MB file")
     for label, step in steps:

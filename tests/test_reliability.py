@@ -501,6 +501,29 @@ def test_the_compute_gate_lets_only_its_limit_compute_and_streams_outside_it():
     assert ServerLimits().computing >= 1
 
 
+def test_the_servers_memory_settings_reach_the_archive(corpus_index: Path, corpus_dir: Path):
+    """`python -m webapp --postings-cache MB` bounds the posting lists a
+    server keeps (by default SERVER_POSTINGS_CACHE_MB, not the Archive's
+    256 MB); 0 keeps none. The arena cap is glibc's mallopt and takes."""
+    from webapp import create_app
+    from webapp.__main__ import SERVER_POSTINGS_CACHE_MB, build_parser
+    from webapp.archive_state import get_archive
+    from webapp.server import limit_malloc_arenas
+
+    assert build_parser().parse_args([]).postings_cache == SERVER_POSTINGS_CACHE_MB
+    assert build_parser().parse_args(["--postings-cache", "0"]).postings_cache == 0
+    for limit, kept in ((SERVER_POSTINGS_CACHE_MB << 20, True), (0, False)):
+        app = create_app(corpus_index, testing=True, corpus_dir=corpus_dir, postings_cache_bytes=limit)
+        with app.app_context():
+            archive = get_archive()
+            archive.current().postings.clear()
+            assert app.test_client().get("/api/search?q=tilsyn").get_json()["total"] > 0
+            assert (archive.current().postings.size > 0) is kept
+    assert limit_malloc_arenas(0) is False
+    if os.uname().sysname == "Linux" and "glibc" in " ".join(os.confstr("CS_GNU_LIBC_VERSION").split()[:1]):
+        assert limit_malloc_arenas(8) is True  # a no-op for this test process beyond its cap
+
+
 def test_an_index_from_another_version_is_a_503_that_says_so_until_rebuilt(tmp_path, corpus_dir):
     """An index written with other fields (here: before `treated_by`) used to
     fail every request with a KeyError (500) until the next build; now it is

@@ -32,7 +32,8 @@ def normalise_base_url(url: str) -> str:
 
 
 def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str | Path | None = None,
-               base_url: str = DEFAULT_BASE_URL, kle_files: list[str | Path] | None = None) -> Flask:
+               base_url: str = DEFAULT_BASE_URL, kle_files: list[str | Path] | None = None,
+               postings_cache_bytes: int | None = None) -> Flask:
     """Build the app for one index folder.
 
     `corpus_dir` bounds which source documents may be served; by default it
@@ -40,6 +41,8 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
     public address absolute links (Atom, CSV) start with: the Host header of
     a request is never trusted for them. `kle_files` are KLE emneplan files
     (KL's XML or OS2KLE's text list) whose titles label KLE codes; none by default.
+    `postings_cache_bytes` bounds the decoded posting lists kept between
+    searches (default: the Archive's, `indexer.postings.CACHE_BYTES`).
     """
     index_path = Path(index_dir)
     corpus_path = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir(index_path)
@@ -57,7 +60,7 @@ def create_app(index_dir: str | Path, *, testing: bool = False, corpus_dir: str 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["max_query_chars"] = MAX_QUERY_CHARS  # the search boxes' maxlength
-    archive_state.install(app, index_path, corpus_path, app.config["KLE"])
+    archive_state.install(app, index_path, corpus_path, app.config["KLE"], postings_cache_bytes)
     labels.register(app)
     security.install(app)
     errors.install(app)

@@ -32,10 +32,12 @@ class IndexNeedsRebuild(IndexUnavailable):
 class ArchiveHolder:
     """Opens the Archive once, thread-safely, and retries while it is missing."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None) -> None:
+    def __init__(self, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None,
+                 postings_cache_bytes: int | None = None) -> None:
         self.index_dir = index_dir
         self.corpus_dir = corpus_dir
         self.kle = kle
+        self.postings_cache_bytes = postings_cache_bytes  # None: the Archive's default
         self._archive: Archive | None = None
         self._lock = threading.Lock()
 
@@ -46,7 +48,8 @@ class ArchiveHolder:
         with self._lock:
             if self._archive is None:
                 try:
-                    self._archive = Archive(self.index_dir, kle=self.kle)
+                    sizing = {} if self.postings_cache_bytes is None else {"postings_cache_bytes": self.postings_cache_bytes}
+                    self._archive = Archive(self.index_dir, kle=self.kle, **sizing)
                 except IndexOutdated as error:
                     raise IndexNeedsRebuild() from error
                 except IndexMissing as error:
@@ -54,8 +57,9 @@ class ArchiveHolder:
             return self._archive
 
 
-def install(app: Flask, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None) -> None:
-    app.extensions[EXTENSION_KEY] = ArchiveHolder(index_dir, corpus_dir, kle)
+def install(app: Flask, index_dir: Path, corpus_dir: Path | None, kle: KleTitles | None = None,
+            postings_cache_bytes: int | None = None) -> None:
+    app.extensions[EXTENSION_KEY] = ArchiveHolder(index_dir, corpus_dir, kle, postings_cache_bytes)
 
 
 def holder() -> ArchiveHolder:
