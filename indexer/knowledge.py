@@ -82,7 +82,7 @@ import numpy as np
 
 from .build import INDEX_NAME
 from .cases import assemble_timeline
-from .people import AppearancesUnreadable, PeopleTable, Person, assemble as assemble_people
+from .people import AppearancesUnreadable, PeopleTable, Person, assemble_by_meeting as assemble_people_by_meeting
 from .schema import unpack
 from .store import _by_date, same_council
 
@@ -122,7 +122,16 @@ class GenerationRecords:
     reference points at, with the same results in the same order (newest
     first; ties as the store's stable date sort leaves them), but from
     memory and per case number in time proportional to the case, not to
-    the archive."""
+    the archive. The people assembly reads each meeting's items
+    (`items_of`).
+
+    Each item is kept pickled, without its text (`_without_text`), and
+    unpickled when asked for: as a dict it took ~7 KB of Python objects, as
+    bytes ~0.9 KB. Assembling both tables of 100k generated items peaked at
+    962 MB with the dicts and 529 MB with the bytes (0.55×; 129 and 133 s on
+    a loaded machine; `python -m bench.knowledge_peak INDEX`, the same
+    digest of every case and person from both); the build's helper peaked
+    at 8.8 GB at 1M with the dicts."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         table = snapshot.table
@@ -131,20 +140,23 @@ class GenerationRecords:
         self.newest_first = _by_date(table, table.items, newest_first=True)
         self.rank = np.full(table.size, table.size, dtype=np.int64)
         self.rank[self.newest_first] = np.arange(len(self.newest_first))
+        self._packed: dict[int, bytes] = {}
+        # meeting id → (number, item id, docnum) of its items, in agenda order
+        self.by_meeting: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         with snapshot.lock:
-            self.items = {d: _without_text(unpack(snapshot.searcher.stored_fields(d)["record"])) for d in self.newest_first}
+            for docnum in self.newest_first:
+                record = _without_text(unpack(snapshot.searcher.stored_fields(docnum)["record"]))
+                self._packed[docnum] = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+                self.by_meeting[record["meeting_id"]].append((record["number"], record["id"], docnum))
             self.meetings = [unpack(f["record"]) for f in snapshot.searcher.documents(doctype="meeting")]
+        for rows in self.by_meeting.values():
+            rows.sort()
         self.by_case: dict[str, list[int]] = defaultdict(list)
         case = table.columns["case"]
         for docnum in self.newest_first:
             value = case.single[docnum]
             if value >= 0:
                 self.by_case[case.values[value]].append(docnum)
-        self.by_meeting: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for record in self.items.values():
-            self.by_meeting[record["meeting_id"]].append(record)
-        for rows in self.by_meeting.values():
-            rows.sort(key=lambda r: (r["number"], r["id"]))
         # the snapshot's meetings by date, in its order: a reference names a date, and scanning
         # every meeting per reference (as the store's find_item does for one page) made the
         # assembly's reference resolution proportional to references × meetings
@@ -152,12 +164,20 @@ class GenerationRecords:
         for meeting in snapshot.meetings:
             self.meetings_on[meeting["date"]].append(meeting)
 
+    def item(self, docnum: int) -> dict[str, Any]:
+        """One item's record without its text (a copy of its own)."""
+        return pickle.loads(self._packed[docnum])
+
+    def items_of(self, meeting_id: str) -> list[dict[str, Any]]:
+        """A meeting's items in agenda order (number, then id)."""
+        return [self.item(docnum) for _, _, docnum in self.by_meeting.get(meeting_id, ())]
+
     def case_numbers(self) -> list[str]:
         return sorted(self.by_case)
 
     def items_by_facet(self, key: str, value: str) -> list[dict[str, Any]]:
         assert key == "case", key  # the only facet a timeline asks for
-        return [self.items[d] for d in self.by_case.get(value, [])[:CASE_LIMIT]]
+        return [self.item(d) for d in self.by_case.get(value, [])[:CASE_LIMIT]]
 
     def items_mentioning(self, text: str) -> list[dict[str, Any]]:
         tokens = self._tokens("ids", text)
@@ -171,16 +191,16 @@ class GenerationRecords:
         docnums = docnums[docnums < self.snapshot.table.size]
         docnums = docnums[self.snapshot.table.items[docnums]]
         ordered = docnums[np.argsort(self.rank[docnums], kind="stable")][:MENTION_LIMIT]
-        return [self.items[d] for d in ordered.tolist()]
+        return [self.item(d) for d in ordered.tolist()]
 
     def find_item(self, council: str, date: str | None, number: int | None) -> dict[str, Any] | None:
         if not date or number is None:
             return None
         for meeting in self.meetings_on.get(date, ()):
             if same_council(meeting["council"], council):
-                for item in self.by_meeting.get(meeting["id"], []):
-                    if item["number"] == number:
-                        return item
+                for found, _, docnum in self.by_meeting.get(meeting["id"], ()):
+                    if found == number:
+                        return self.item(docnum)
         return None
 
     def _tokens(self, fieldname: str, text: str) -> tuple[str, ...]:
@@ -199,9 +219,8 @@ def _without_text(record: dict[str, Any]) -> dict[str, Any]:
     come from the identifier postings), and it is the bulk of a record. On
     Greve + seeds the assembly's peak over a loaded snapshot fell from +124 MB
     to +88 MB with it dropped. What remains grows with the archive (~7 KB of
-    Python objects per item: treatments, votes, decisions): at 1M items the
-    assembly would need a streaming form — records per case and per meeting
-    read on demand — which is not built yet."""
+    Python objects per item as a dict, ~0.9 KB pickled, as
+    `GenerationRecords` keeps it)."""
     record["sections"] = []
     return record
 
@@ -403,7 +422,7 @@ def assemble(snapshot: Snapshot) -> Knowledge:
     appearances: dict[str, bytes] = {}
     try:
         people: PeopleTable | str
-        people, appearances = assemble_people(records.meetings, records.items.values()).split()
+        people, appearances = assemble_people_by_meeting(records.meetings, records.items_of).split()
     except Exception as error:  # noqa: BLE001 - a flaw in the people's records must not cost the case pages
         people = f"{type(error).__name__}: {error}"
     return Knowledge(snapshot.generation, content_key(snapshot.searcher.reader()), cases, _pickled(people),
@@ -414,7 +433,7 @@ def assemble_people_of(snapshot: Snapshot) -> PeopleTable:
     """The people table of one generation from its stored records, whole
     (appearances in memory): a file damaged since a server opened it."""
     records = GenerationRecords(snapshot)
-    return assemble_people(records.meetings, records.items.values())
+    return assemble_people_by_meeting(records.meetings, records.items_of)
 
 
 def _pickled(value: Any) -> bytes:

@@ -32,7 +32,7 @@ import pickle
 import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -454,7 +454,7 @@ def _vote_entries(item: ItemRecord) -> Iterable[tuple[str, str]]:
             yield position, entry
 
 
-def _sightings(meetings: list[MeetingRecord], items_by_meeting: dict[str, list[ItemRecord]]) -> dict[str, dict[str, _Seen]]:
+def _sightings(meetings: list[MeetingRecord], items_of: Callable[[str], list[ItemRecord]]) -> dict[str, dict[str, _Seen]]:
     """municipality → spelling → where it was seen (rolls, absence lists, vote lines)."""
     seen: dict[str, dict[str, _Seen]] = defaultdict(lambda: defaultdict(_Seen))
     for meeting in meetings:
@@ -466,7 +466,7 @@ def _sightings(meetings: list[MeetingRecord], items_by_meeting: dict[str, list[I
                 entry.councils.add(council)
                 entry.rolls.add(meeting["id"])
                 entry.anchored = True
-        for item in items_by_meeting.get(meeting["id"], []):
+        for item in items_of(meeting["id"]):
             absent = [w for n in item.get("absent") or [] for w in split_names(n)]
             voters = [w for _, e in _vote_entries(item) for w in split_names(e)]
             for written in absent + voters:
@@ -612,20 +612,27 @@ def absent_throughout(absent_from: int, items_with_notes: int, items: int) -> bo
 
 def assemble(meetings: list[MeetingRecord], items: Iterable[ItemRecord]) -> PeopleTable:
     """The people table of a set of stored meeting and item records."""
-    started = time.perf_counter()
     items_by_meeting: dict[str, list[ItemRecord]] = defaultdict(list)
     for item in items:
         items_by_meeting[item["meeting_id"]].append(item)
     for rows in items_by_meeting.values():
         rows.sort(key=lambda r: (r["number"], r["id"]))
+    return assemble_by_meeting(meetings, lambda meeting_id: items_by_meeting.get(meeting_id, []))
+
+
+def assemble_by_meeting(meetings: list[MeetingRecord], items_of: Callable[[str], list[ItemRecord]]) -> PeopleTable:
+    """The people table of a set of stored meeting records, each meeting's
+    items (in agenda order) asked for when it is read: a whole archive's
+    items need not be held at once (`knowledge.GenerationRecords`)."""
+    started = time.perf_counter()
     ordered = sorted(meetings, key=lambda m: (m.get("date") or "", m["id"]))
     people: dict[str, Person] = {}
     aliases: dict[str, str] = {}
-    for town, seen in sorted(_sightings(ordered, items_by_meeting).items()):
+    for town, seen in sorted(_sightings(ordered, items_of).items()):
         builder = _Builder(town, resolve_spellings(seen), seen)
         for meeting in ordered:
             if meeting["municipality"] == town:
-                builder.add_meeting(meeting, items_by_meeting.get(meeting["id"], []))
+                builder.add_meeting(meeting, items_of(meeting["id"]))
         _register(builder.people.values(), people, aliases)
     return PeopleTable(people, aliases, seconds=time.perf_counter() - started)
 
