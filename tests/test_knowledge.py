@@ -241,7 +241,7 @@ def test_a_people_table_that_cannot_be_assembled_costs_only_the_people_pages(two
     def broken(*args):
         raise KeyError("Christian Hawwa")
 
-    monkeypatch.setattr(knowledge, "assemble_people", broken)
+    monkeypatch.setattr(knowledge, "assemble_people_by_meeting", broken)
     tables = Knowledge.from_bytes(assemble(Archive(index).current()).to_bytes())
     assert tables.case(CASE) == expected
     with pytest.raises(knowledge.PeopleUnavailable, match="Christian Hawwa"):
