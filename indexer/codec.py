@@ -27,7 +27,13 @@ index written by this codec opens with plain Whoosh too.
 
 from __future__ import annotations
 
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+import io
+import pickle
+import struct
+import zlib
+
+import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec, W3PostingsWriter
 
 INLINE_LIMIT = 2  # inline terms with fewer postings than this: exactly one
 
@@ -56,3 +62,65 @@ class InliningCodec(W3Codec):
             dbfile, blocklimit=self._blocklimit, byteids=byteids,
             compression=self._compression, inlinelimit=self._inlinelimit,
         )
+
+
+# --- reading: a term's whole posting list as arrays -------------------------------------
+
+_BLOCK_LENGTH = struct.Struct("!i")  # W3: each block starts with its signed length (negative: the last)
+
+
+def decode_postings(extent: bytes | memoryview) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers int64, term frequencies float32) of one term's W3
+    posting list, `extent` being its bytes as the term info locates them
+    (the header tag, then the blocks).
+
+    Whoosh's own reader (`W3LeafMatcher`) reads a block at a time through
+    seeks on the postings file and delta-decodes each block's ids in a
+    Python generator: about 40-60 µs per block of 128 postings, so a common
+    word's 30,000 postings in four fields cost ~10 ms before any matching.
+    Here the extent is read once, each block's info and data are unpickled
+    in C, and the ids of all blocks are delta-decoded together by one
+    cumulative sum (each block's first id is absolute: its delta base is 0).
+    Measured in `postings.PostingsCache` (the module docstring)."""
+    view = memoryview(extent)
+    if bytes(view[:4]) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 posting list")
+    stream = io.BytesIO(view)
+    unpickler = pickle.Unpickler(stream)
+    ids: list[int] = []
+    weights: list[float] = []
+    starts: list[int] = []
+    position = 4
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack_from(view, position)
+        end = position + 4 + abs(length)
+        stream.seek(position + 4)
+        count, _maxid, _maxweight, compression, _minlength, _maxlength = unpickler.load()
+        if compression:
+            data = pickle.loads(zlib.decompress(view[stream.tell():end]))
+        else:
+            data = unpickler.load()
+        starts.append(len(ids))
+        ids.extend(data[0])
+        block_weights = data[1]
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if length < 0:
+            break
+        position = end
+    return _undelta(np.array(ids, dtype=np.int64), np.array(starts, dtype=np.int64)), np.array(weights, dtype=np.float32)
+
+
+def _undelta(deltas: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Absolute ids from per-block delta lists concatenated (`starts`: where
+    each block begins; a block's first delta is its first id)."""
+    if starts.size <= 1:
+        return np.cumsum(deltas)
+    running = np.cumsum(deltas)
+    counts = np.diff(np.append(starts, deltas.size))
+    before = running[starts] - deltas[starts]  # what earlier blocks summed to
+    return running - np.repeat(before, counts)

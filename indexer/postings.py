@@ -22,9 +22,12 @@ import math
 import threading
 
 import numpy as np
+from whoosh.codec.whoosh3 import W3TermsReader
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .caching import SizedLRU
+from .codec import decode_postings
 from .segments import length_codes
 
 K1 = 1.2
@@ -40,20 +43,30 @@ def _nbytes(postings: Postings) -> int:
     return postings[0].nbytes + postings[1].nbytes
 
 
-def _leaf_postings(matcher) -> Postings:
-    """All postings of one segment's term matcher as arrays."""
-    leaf = getattr(matcher, "child", matcher)  # deletions are masked by the caller
-    if all(hasattr(leaf, name) for name in ("_read_ids", "_read_weights", "_lastblock", "_next_block")):
-        ids, weights = [], []
-        while True:
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.append(np.asarray(leaf._ids, dtype=np.int64))
-            weights.append(np.asarray(leaf._weights, dtype=np.float32))
-            if leaf._lastblock:
-                break
-            leaf._next_block()
-        return np.concatenate(ids), np.concatenate(weights)
+def _leaf_postings(leaf, fieldname: str, token: str) -> Postings | None:
+    """All postings of one term in one segment as arrays (None: the segment
+    lacks the term). Deletions are masked by the caller (only live items pass)."""
+    terms = getattr(leaf, "_terms", None)
+    if isinstance(terms, W3TermsReader) and fieldname in leaf.schema:
+        try:
+            terminfo = terms.term_info(fieldname, leaf._text_to_bytes(fieldname, token))
+        except TermNotFound:
+            return None
+        if terminfo.is_inlined():  # one posting, kept in the term info (`codec.InliningCodec`)
+            ids, weights, _ = terminfo.inlined_postings()
+            return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32)
+        offset, length = terminfo.extent()
+        if isinstance(length, tuple):  # whoosh3 3.54.0's from_bytes keeps the length as struct.unpack's 1-tuple
+            (length,) = length
+        return decode_postings(terms._postfile.get(offset, length))
+    if (fieldname, token) not in leaf:
+        return None
+    return _matcher_postings(leaf.postings(fieldname, token))
+
+
+def _matcher_postings(matcher) -> Postings:
+    """Another codec: its public per-posting API (slow, but always right)."""
+    matcher = getattr(matcher, "child", matcher)  # deletions are masked by the caller
     pairs = []
     while matcher.is_active():
         pairs.append((matcher.id(), matcher.weight()))
@@ -77,6 +90,7 @@ class PostingsCache:
         # word's postings must not evict everything else
         self._cache: SizedLRU[Postings] = SizedLRU(limit_bytes, sizeof=_nbytes, largest_share=1 / 8)
         self._lengths: dict[str, np.ndarray] = {}
+        self._norms: dict[str, np.ndarray] = {}
         self._lock = lock
 
     @property
@@ -100,10 +114,9 @@ class PostingsCache:
     def _read(self, fieldname: str, token: str) -> Postings:
         parts = []
         for leaf, offset in self.leaves:
-            if (fieldname, token) not in leaf:
-                continue
-            docs, freqs = _leaf_postings(leaf.postings(fieldname, token))
-            parts.append((docs + offset, freqs))
+            found = _leaf_postings(leaf, fieldname, token)
+            if found is not None:
+                parts.append((found[0] + offset, found[1]) if offset else found)
         if not parts:
             return EMPTY
         if len(parts) == 1:
@@ -128,11 +141,31 @@ class PostingsCache:
     def average_length(self, fieldname: str) -> float:
         return max(1.0, self.reader.field_length(fieldname) / self.doc_count)
 
-    def bm25(self, fieldname: str, token: str, boost: float, scores: np.ndarray) -> None:
-        """Add one term's BM25 contribution (times `boost`) to `scores` in place."""
+    def norms(self, fieldname: str) -> np.ndarray:
+        """BM25's length normalisation `K1 * (1 - B + B * length / average)` of
+        every document, computed once per field and generation: element by
+        element the same float32 values as computing it for a term's
+        postings each time, which cost a gather and three array operations
+        per term and search."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            found = K1 * ((1.0 - B) + B * self.lengths(fieldname) / self.average_length(fieldname))
+            self._norms[fieldname] = found
+        return found
+
+    def bm25(self, fieldname: str, token: str, boost: float, scores: np.ndarray,
+             within: np.ndarray | None = None) -> None:
+        """Add one term's BM25 contribution (times `boost`) to `scores` in place;
+        with `within` (a boolean docnum mask, the search's matching items) only
+        for those documents. Ranking reads only the matching items' scores, and
+        a common word of a three-word search has tens of times more postings
+        than the search has matches; each document's score is the same either way."""
         docs, freqs = self.postings(fieldname, token)
         if not docs.size:
             return
         idf = math.log(1.0 + (self.doc_count - docs.size + 0.5) / (docs.size + 0.5))
-        norm = K1 * ((1.0 - B) + B * self.lengths(fieldname)[docs] / self.average_length(fieldname))
+        if within is not None:
+            keep = within[docs]
+            docs, freqs = docs[keep], freqs[keep]
+        norm = self.norms(fieldname)[docs]
         scores[docs] += boost * idf * (freqs * (K1 + 1.0)) / (freqs + norm)

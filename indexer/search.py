@@ -529,7 +529,7 @@ class Archive(RecordStore):
         sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
         if not query.scored or sort != "relevance":
             return np.array(_by_date(snapshot.table, passing, newest_first=sort != "date_asc"), dtype=np.int64)
-        scores = self._scores(snapshot, query)
+        scores = self._scores(snapshot, query, passing)
         candidates = np.flatnonzero(passing)
         _, date_rank = np.unique(snapshot.table.dates[candidates], return_inverse=True)
         return candidates[np.lexsort((-date_rank, -scores[candidates]))]
@@ -655,21 +655,21 @@ class Archive(RecordStore):
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _scores(self, snapshot: Snapshot, query: CompiledQuery) -> np.ndarray:
-        """BM25F score of every docnum: each clause's terms score in every field
-        with that field's weight; clauses add up, so an item with more of the
-        words ranks higher."""
+    def _scores(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray) -> np.ndarray:
+        """BM25F score of every passing docnum (others stay 0): each clause's
+        terms score in every field with that field's weight; clauses add up,
+        so an item with more of the words ranks higher."""
         scores = np.zeros(snapshot.table.size, dtype=np.float32)
         for group in query.groups:
             for clause in group:
                 for fieldname, tokens in clause.terms:
                     for token in tokens:
-                        snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores)
+                        snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores, passing)
         return scores
 
     def _ranked(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, limit: int):
         """Top `limit` passing docnums by BM25F (`_scores`). Ties go to the newer item."""
-        scores = self._scores(snapshot, query)
+        scores = self._scores(snapshot, query, passing)
         candidates = np.flatnonzero(passing)
         candidate_scores = scores[candidates]
         if candidates.size > limit:

@@ -64,3 +64,36 @@ def test_an_inlined_index_merges_and_searches(tmp_path):
 
         tags = sorted(hit["tag"] for hit in searcher.search(Term("body", "enestående"), limit=None))
     assert tags == ["d6", "ny"]
+
+
+def test_block_decoder_reads_what_whooshs_matcher_reads(tmp_path):
+    """`codec.decode_postings` against Whoosh's own per-posting reader, on
+    lists of many blocks (128 postings each, compressed or not), with weights
+    all 1, all equal and varied, over several segments."""
+    from indexer.postings import _matcher_postings
+
+    path = tmp_path / "many"
+    path.mkdir()
+    ix = index.create_in(path, fields.Schema(body=fields.TEXT(), tag=fields.ID(stored=True)))
+    for segment in range(3):
+        writer = ix.writer(codec=InliningCodec())
+        for n in range(700):
+            words = ["alle"] + ["ofte"] * (1 + n % 3) + (["hver"] * 2 if n % 2 else []) + [f"ord{n % 97}"]
+            if n % 5 == 0:
+                words.append("sjældent")
+            writer.add_document(body=" ".join(words), tag=f"{segment}-{n}")
+        writer.commit(merge=False)
+    with ix.reader() as reader:
+        cache = PostingsCache(reader, threading.RLock())
+        for term in ("alle", "ofte", "hver", "sjældent", "ord5", "mangler"):
+            expected_docs, expected_freqs = [], []
+            for leaf, offset in reader.leaf_readers():
+                if ("body", term) in leaf:
+                    docs, freqs = _matcher_postings(leaf.postings("body", term))
+                    expected_docs += (docs + offset).tolist()
+                    expected_freqs += freqs.tolist()
+            docs, freqs = cache.postings("body", term)
+            assert docs.tolist() == expected_docs, term
+            assert freqs.tolist() == expected_freqs, term
+        assert cache.postings("body", "alle")[0].size == 2100  # 17 blocks per segment
+        assert set(cache.postings("body", "ofte")[1].tolist()) == {1.0, 2.0, 3.0}
