@@ -97,3 +97,47 @@ def test_block_decoder_reads_what_whooshs_matcher_reads(tmp_path):
             assert freqs.tolist() == expected_freqs, term
         assert cache.postings("body", "alle")[0].size == 2100  # 17 blocks per segment
         assert set(cache.postings("body", "ofte")[1].tolist()) == {1.0, 2.0, 3.0}
+
+
+def _block(ids: list[int], weights) -> bytes:
+    """One block's data as W3PostingsWriter pickles it (ids delta-coded from 0)."""
+    import pickle
+
+    deltas = [b - a for a, b in zip([0] + ids, ids)]
+    return pickle.dumps((tuple(deltas), weights, b"\x00\x00\x00\x01" * len(ids)), 2)
+
+
+def test_block_reader_reads_every_layout_a_block_can_have():
+    """`codec._parse_blocks` reads the common layout with numpy and must give
+    what unpickling gives for every other one: first ids of one, two and four
+    bytes, gaps of 256 and more inside a block, weights None, one float or a
+    tuple, blocks of one to three postings (TUPLE1-3, no MARK)."""
+    import numpy as np
+
+    from indexer.codec import _parse_blocks
+
+    cases = [
+        (list(range(5, 133)), None),
+        (list(range(300, 428)), 2.0),
+        (list(range(70_000, 70_128)), tuple(float(1 + n % 4) for n in range(128))),
+        ([3, 10, 400, 401, 402, 5000, 5001], None),  # gaps over 255 inside the block
+        ([7, 8, 9], (1.0, 2.0, 3.0)),
+        ([12], None),
+        ([20, 21], 3.0),
+        (list(range(1, 9)), tuple(float(n) for n in range(1, 9))),
+        ([2**20, 2**20 + 1, 2**20 + 300, 2**20 + 301], None),
+    ]
+    raws = [_block(ids, weights) for ids, weights in cases]
+    docs, freqs = _parse_blocks(raws, [len(ids) for ids, _ in cases])
+    expected_docs = [d for ids, _ in cases for d in ids]
+    expected_freqs = []
+    for ids, weights in cases:
+        if weights is None:
+            expected_freqs += [1.0] * len(ids)
+        elif isinstance(weights, float):
+            expected_freqs += [weights] * len(ids)
+        else:
+            expected_freqs += list(weights)
+    assert docs.tolist() == expected_docs
+    assert freqs.tolist() == expected_freqs
+    assert docs.dtype == np.int64 and freqs.dtype == np.float32
