@@ -49,7 +49,7 @@ from .query import ParsedQuery, parse_query
 from .records import ItemRecord
 from .people import PersonOffer, people_offers, people_table_of, person_values
 from .schema import FACET_BY_KEY, FACET_KEYS, TEXT_FIELDS, unpack_item
-from .postings import CACHE_BYTES
+from .postings import CACHE_BYTES, Candidates, SearchReads
 from .snapshot import TREATED_BY, Snapshot, fresh_on_stale
 from .store import RecordStore, _by_date, fold, same_council
 
@@ -226,6 +226,7 @@ class Found:
     date_to: str | None
     case: str | None
     applied: list[AppliedFilter] = field(default_factory=list)  # every filter and date bound, as given
+    reads: SearchReads | None = None  # the search's posting reads (lists read for its candidates only)
 
     @property
     def parsed(self) -> ParsedQuery:
@@ -429,7 +430,7 @@ class Archive(RecordStore):
                 total, lone_items, lines = self._grouped(snapshot, found, passing, request)
                 hits = [line.hit for line in lines]
             else:
-                hits = self._page(snapshot, found.query, passing, request)
+                hits = self._page(snapshot, found.reads, found.query, passing, request)
         except SearchTimeout:
             timed_out, total, hits, lines = True, 0, [], ([] if request.group == "case" else None)
             items_total = lone_items = (0 if request.group == "case" else None)
@@ -481,19 +482,21 @@ class Archive(RecordStore):
             notes.append("Søgningen indeholdt kun småord, som ikke søges på.")
         return Found(query=query, filters=filters, bodies=bodies, notes=notes,
                      date_from=request.date_from or parsed.date_from, date_to=request.date_to or parsed.date_to,
-                     case=case, applied=applied)
+                     case=case, applied=applied, reads=SearchReads(snapshot.postings))
 
     def _passing(self, snapshot: Snapshot, found: Found, deadline: float) -> tuple[np.ndarray, dict[str, Counter], bool]:
         """(matching items, facet counts, partial match): all the words, or
         when no item has them all, the items with most of them."""
         table = snapshot.table
         treated = table.treated_by_all(found.bodies) if found.bodies else None
-        base = self._match(snapshot, found.query, found.date_from, found.date_to, require_all=True, deadline=deadline)
+        base = self._match(snapshot, found.reads, found.query, found.date_from, found.date_to, require_all=True,
+                           deadline=deadline)
         if treated is not None:
             base &= treated
         passing, counts = table.count(base, found.facet_filters, FACET_LIMITS)
         if not passing.any() and len(found.parsed.groups) > 1:
-            loose = self._match(snapshot, found.query, found.date_from, found.date_to, require_all=False, deadline=deadline)
+            loose = self._match(snapshot, found.reads, found.query, found.date_from, found.date_to, require_all=False,
+                                deadline=deadline)
             if treated is not None:
                 loose &= treated
             loose_passing, loose_counts = table.count(loose, found.facet_filters, FACET_LIMITS)
@@ -524,12 +527,13 @@ class Archive(RecordStore):
 
     # one line per case ----------------------------------------------------------------------
 
-    def _ordered(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, request: SearchRequest) -> np.ndarray:
+    def _ordered(self, snapshot: Snapshot, reads: SearchReads, query: CompiledQuery, passing: np.ndarray,
+                 request: SearchRequest) -> np.ndarray:
         """Every passing docnum in result order (what paging through `_page` would give)."""
         sort = request.sort if request.sort in ("relevance", "date", "date_asc") else "relevance"
         if not query.scored or sort != "relevance":
             return np.array(_by_date(snapshot.table, passing, newest_first=sort != "date_asc"), dtype=np.int64)
-        scores = self._scores(snapshot, query, passing)
+        scores = self._scores(snapshot, reads, query, passing)
         candidates = np.flatnonzero(passing)
         _, date_rank = np.unique(snapshot.table.dates[candidates], return_inverse=True)
         return candidates[np.lexsort((-date_rank, -scores[candidates]))]
@@ -543,7 +547,7 @@ class Archive(RecordStore):
         bodies): 52 ms for all items in 9,586 lines against 18 ms ungrouped,
         74-88 ms against 36-44 ms for words matching 5,000-11,000 items."""
         table = snapshot.table
-        best, keys, counts = fold_groups(self._ordered(snapshot, found.query, passing, request),
+        best, keys, counts = fold_groups(self._ordered(snapshot, found.reads, found.query, passing, request),
                                          table.case_groups())
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
@@ -583,7 +587,7 @@ class Archive(RecordStore):
         found = self._find(snapshot, request)
         try:
             passing, _, _ = self._passing(snapshot, found, time.monotonic() + SEARCH_SECONDS)
-            ordered = self._ordered(snapshot, found.query, passing, request).tolist()
+            ordered = self._ordered(snapshot, found.reads, found.query, passing, request).tolist()
         except SearchTimeout:
             return
         for start in range(0, len(ordered), EXPORT_BATCH):
@@ -592,18 +596,27 @@ class Archive(RecordStore):
 
     # matching: boolean masks over posting lists -----------------------------------------
 
-    def _match(self, snapshot: Snapshot, query: CompiledQuery, date_from: str | None, date_to: str | None,
-               require_all: bool, deadline: float) -> np.ndarray:
-        """Boolean docnum mask of the live items the words and dates select."""
+    def _match(self, snapshot: Snapshot, reads: SearchReads, query: CompiledQuery, date_from: str | None,
+               date_to: str | None, require_all: bool, deadline: float) -> np.ndarray:
+        """Boolean docnum mask of the live items the words and dates select.
+
+        With all words required, the groups are matched rarest first (by
+        their terms' document frequencies, read from the term infos), and
+        each later group only among the items the earlier ones left
+        (`postings.Candidates`): its posting lists are decoded only in the
+        blocks that hold any of them."""
         table = snapshot.table
         mask = table.date_mask(date_from, date_to)
+        groups = [group for group in query.groups if any(clause.searches for clause in group)]
+        # (a group of stop words only restricts nothing; a prefix without words finds nothing)
+        if require_all and len(groups) > 1:
+            groups.sort(key=lambda group: self._group_cost(reads, group))
         combined: np.ndarray | None = None
-        for group in query.groups:
-            if not any(clause.searches for clause in group):
-                continue  # a group of stop words only restricts nothing (a prefix without words finds nothing)
+        for group in groups:
+            candidates = reads.candidates(mask & combined) if require_all and combined is not None else None
             found = np.zeros(table.size, dtype=bool)
             for clause in group:
-                found |= self._clause_mask(snapshot, clause, deadline)
+                found |= self._clause_mask(snapshot, reads, clause, deadline, candidates)
             if combined is None:
                 combined = found
             elif require_all:
@@ -613,10 +626,21 @@ class Archive(RecordStore):
         if combined is not None:
             mask &= combined
         for clause in query.excluded:
-            mask &= ~self._clause_mask(snapshot, clause, deadline)
+            mask &= ~self._clause_mask(snapshot, reads, clause, deadline, reads.candidates(mask))
         return mask
 
-    def _clause_mask(self, snapshot: Snapshot, clause: CompiledClause, deadline: float) -> np.ndarray:
+    @staticmethod
+    def _group_cost(reads: SearchReads, group: tuple[CompiledClause, ...]) -> int:
+        """Postings a group's terms hold (a prefix, whose expansion may be long, counts as a large group)."""
+        if any(clause.clause.prefix for clause in group):
+            return 1 << 62
+        return sum(reads.doc_frequency(fieldname, token)
+                   for clause in group for fieldname, tokens in clause.terms for token in tokens)
+
+    def _clause_mask(self, snapshot: Snapshot, reads: SearchReads, clause: CompiledClause, deadline: float,
+                     candidates: Candidates | None = None) -> np.ndarray:
+        """The clause's items (exact among `candidates` when given; outside
+        them the mask may miss items, which the caller's AND drops anyway)."""
         if time.monotonic() > deadline:
             raise SearchTimeout()
         size = snapshot.table.size
@@ -624,7 +648,7 @@ class Archive(RecordStore):
         for fieldname, tokens in clause.terms:
             field_mask = None
             for token in tokens:  # several tokens in one field: all of them (hyphenated words)
-                docs, _ = snapshot.postings.postings(fieldname, token)
+                docs, _ = reads.postings(fieldname, token, candidates)
                 token_mask = snapshot.table.posting_mask(docs)
                 field_mask = token_mask if field_mask is None else field_mask & token_mask
             mask |= field_mask
@@ -632,7 +656,8 @@ class Archive(RecordStore):
 
     # ranking -------------------------------------------------------------------------------
 
-    def _page(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, request: SearchRequest) -> list[Hit]:
+    def _page(self, snapshot: Snapshot, reads: SearchReads, query: CompiledQuery, passing: np.ndarray,
+              request: SearchRequest) -> list[Hit]:
         page = max(1, request.page)
         per_page = max(1, min(request.per_page, 100))
         start, end = (page - 1) * per_page, min(page * per_page, MAX_WINDOW)
@@ -643,7 +668,7 @@ class Archive(RecordStore):
             docnums = _by_date(snapshot.table, passing, newest_first=sort != "date_asc")[start:end]
             scores: list[float | None] = [None] * len(docnums)
         else:
-            docnums, scores = self._ranked(snapshot, query, passing, end)
+            docnums, scores = self._ranked(snapshot, reads, query, passing, end)
             docnums, scores = docnums[start:end], scores[start:end]
         return self._hits(snapshot, query, request, docnums, scores)
 
@@ -655,21 +680,23 @@ class Archive(RecordStore):
             stored = [snapshot.searcher.stored_fields(d) for d in docnums]
         return [self._hit(fields, terms, score) for fields, score in zip(stored, scores)]
 
-    def _scores(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray) -> np.ndarray:
+    def _scores(self, snapshot: Snapshot, reads: SearchReads, query: CompiledQuery, passing: np.ndarray) -> np.ndarray:
         """BM25F score of every passing docnum (others stay 0): each clause's
         terms score in every field with that field's weight; clauses add up,
-        so an item with more of the words ranks higher."""
+        so an item with more of the words ranks higher. A list matching read
+        for fewer candidates than the whole index serves here as it is."""
         scores = np.zeros(snapshot.table.size, dtype=np.float32)
+        candidates = reads.candidates(passing)
         for group in query.groups:
             for clause in group:
                 for fieldname, tokens in clause.terms:
                     for token in tokens:
-                        snapshot.postings.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores, passing)
+                        reads.bm25(fieldname, token, FIELD_WEIGHTS[fieldname], scores, passing, candidates)
         return scores
 
-    def _ranked(self, snapshot: Snapshot, query: CompiledQuery, passing: np.ndarray, limit: int):
+    def _ranked(self, snapshot: Snapshot, reads: SearchReads, query: CompiledQuery, passing: np.ndarray, limit: int):
         """Top `limit` passing docnums by BM25F (`_scores`). Ties go to the newer item."""
-        scores = self._scores(snapshot, query, passing)
+        scores = self._scores(snapshot, reads, query, passing)
         candidates = np.flatnonzero(passing)
         candidate_scores = scores[candidates]
         if candidates.size > limit:
