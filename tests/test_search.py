@@ -280,3 +280,31 @@ def test_a_participants_name_is_never_corrected(archive):
     assert "marianne" in snapshot.name_words
     response = archive.search(SearchRequest(q="Marianne"))
     assert response.suggestion is None and response.corrected_from is None
+
+
+def test_snippet_tokens_are_the_stemming_analyzers_tokens():
+    """The highlighter's one-generator token stream (`search._StemmedHighlightTokens`)
+    gives what the field's analyzer gives: text, offsets, boost, stop flags."""
+    from indexer.schema import build_schema
+    from indexer.search import _highlight_analyzer, _StemmedHighlightTokens
+
+    schema = build_schema()
+    texts = [
+        "Socialudvalget godkendte, at tilsynet med Botilbuddet Stokholtbuen skærpes i 2025.",
+        "Sag 00.01.10-P35-8-25: Handicaprådet og Byrådet — i og på og af; x y z æ ø å AA aa.",
+        "Indstillingen om magtanvendelser blev taget til efterretning (3,5 mio. kr. i 2024).",
+        "",
+    ]
+    for fieldname in ("body", "decision", "title", "notes"):
+        analyzer = schema[fieldname].analyzer
+        fast = _highlight_analyzer(analyzer)
+        assert isinstance(fast, _StemmedHighlightTokens)
+        for text in texts:
+            for removestops in (False, True):
+                expected = [(t.text, t.startchar, t.endchar, t.boost, t.stopped)
+                            for t in analyzer(text, chars=True, mode="query", removestops=removestops)]
+                found = [(t.text, t.startchar, t.endchar, t.boost, t.stopped)
+                         for t in fast(text, chars=True, mode="query", removestops=removestops)]
+                assert found == expected
+                assert any(stopped for *_, stopped in expected) or not text or removestops
+    assert _highlight_analyzer(schema["body_parts"].analyzer) is schema["body_parts"].analyzer
