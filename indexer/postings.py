@@ -18,6 +18,7 @@ per-posting API, so a codec change costs speed, never correctness.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 
@@ -39,8 +40,12 @@ Postings = tuple[np.ndarray, np.ndarray]  # (docnums int64, term frequencies flo
 EMPTY: Postings = (np.zeros(0, np.int64), np.zeros(0, np.float32))
 
 
-def _nbytes(postings: Postings) -> int:
-    return postings[0].nbytes + postings[1].nbytes
+def _nbytes(entry) -> int:
+    """Bytes of a cache entry: a whole list, or a part (`PostingsCache.keep_part`) with its candidates' mask."""
+    if len(entry) == 2:
+        return entry[0].nbytes + entry[1].nbytes
+    (docs, freqs), mask, _ = entry
+    return docs.nbytes + freqs.nbytes + mask.nbytes
 
 
 def _leaf_postings(leaf, fieldname: str, token: str, wanted: BlockFilter | None = None
@@ -121,6 +126,17 @@ class PostingsCache:
 
     def keep(self, fieldname: str, token: str, postings: Postings) -> Postings:
         return self._cache.put((fieldname, token), postings)
+
+    def part(self, fieldname: str, token: str) -> tuple[Postings, np.ndarray, int] | None:
+        """The cached part of a list read for some candidates: (postings, the
+        candidates' mask, the whole list's document frequency)."""
+        return self._cache.get((fieldname, token, "part"))
+
+    def keep_part(self, fieldname: str, token: str, postings: Postings, mask: np.ndarray, frequency: int) -> None:
+        """Cache a list read only for the candidates in `mask`: a search
+        repeated, or any whose candidates it covers, reads it from here (a
+        server answering the same searches, the benchmark's "warm" calls)."""
+        self._cache.put((fieldname, token, "part"), (postings, mask, frequency))
 
     def read(self, fieldname: str, token: str, candidates: Candidates | None = None) -> tuple[Postings, bool, int]:
         """(postings, complete, document frequency) read from the index, not
@@ -227,7 +243,11 @@ class Candidates:
 
     def __init__(self, mask: np.ndarray) -> None:
         self.mask = mask.copy()
-        self.prefix = np.concatenate(([0], np.cumsum(self.mask, dtype=np.int64)))  # documents before each docnum
+
+    @functools.cached_property
+    def prefix(self) -> np.ndarray:
+        """Candidates before each docnum (computed when a list is first read for them)."""
+        return np.concatenate(([0], np.cumsum(self.mask, dtype=np.int32)))
 
     def block_filter(self, offset: int) -> BlockFilter:
         """Whether a block of the segment at `offset` (its first and last docnum) holds any candidate."""
@@ -239,8 +259,10 @@ class Candidates:
 
         return wanted
 
-    def covers(self, other: Candidates) -> bool:
-        return other is self or not (other.mask & ~self.mask).any()
+
+def _covers(mask: np.ndarray, other: np.ndarray) -> bool:
+    """Every document of `other` is in `mask`."""
+    return other is mask or not (other & ~mask).any()
 
 
 class SearchReads:
@@ -254,7 +276,7 @@ class SearchReads:
 
     def __init__(self, cache: PostingsCache) -> None:
         self.cache = cache
-        self._partial: dict[tuple[str, str], tuple[Postings, Candidates, int]] = {}
+        self._partial: dict[tuple[str, str], tuple[Postings, np.ndarray, int]] = {}
 
     def candidates(self, mask: np.ndarray) -> Candidates | None:
         """The mask as `Candidates` when it is selective enough to skip blocks (else None: whole lists)."""
@@ -270,16 +292,23 @@ class SearchReads:
             return whole, int(whole[0].size)
         key = (fieldname, token)
         partial = self._partial.get(key)
-        if partial is not None and candidates is not None and partial[1].covers(candidates):
+        if partial is not None and candidates is not None and _covers(partial[1], candidates.mask):
             return partial[0], partial[2]
+        if candidates is not None:
+            cached = self.cache.part(fieldname, token)
+            if cached is not None and _covers(cached[1], candidates.mask):
+                self._partial[key] = cached
+                return cached[0], cached[2]
         postings, complete, frequency = self.cache.read(fieldname, token, candidates)
         if complete:
             return self.cache.keep(fieldname, token, postings), frequency
-        self._partial[key] = (postings, candidates, frequency)  # type: ignore[assignment]
+        assert candidates is not None
+        self._partial[key] = (postings, candidates.mask, frequency)
+        self.cache.keep_part(fieldname, token, postings, candidates.mask, frequency)
         return postings, frequency
 
     def doc_frequency(self, fieldname: str, token: str) -> int:
-        partial = self._partial.get((fieldname, token))
+        partial = self._partial.get((fieldname, token)) or self.cache.part(fieldname, token)
         return partial[2] if partial is not None else self.cache.doc_frequency(fieldname, token)
 
     def bm25(self, fieldname: str, token: str, boost: float, scores: np.ndarray,

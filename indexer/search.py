@@ -42,7 +42,7 @@ from whoosh.highlight import ContextFragmenter, Formatter, highlight
 from whoosh.analysis import RegexTokenizer, StemFilter, Token
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .analysis import DanishNormalizeFilter, StemmedWords, _indexable, normalise_word
+from .analysis import DanishNormalizeFilter, StemmedWords, _indexable, _normalised, normalise_word
 from .caching import SizedLRU
 from .kle import KleTitles
 from .extract import TYPED_CASE, case_key, council_key
@@ -841,7 +841,7 @@ class _StemmedHighlightTokens:
             if word is None or len(word) < minsize:
                 if removestops:
                     continue
-                token.text = normalise_word(raw)
+                token.text = _normalised(raw)  # normalise_word, cached
                 token.stopped = True
             else:
                 token.text = stem(word) if word not in ignore else word

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import numpy as np
+
 from whoosh import fields, index
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -141,3 +143,39 @@ def test_block_reader_reads_every_layout_a_block_can_have():
     assert docs.tolist() == expected_docs
     assert freqs.tolist() == expected_freqs
     assert docs.dtype == np.int64 and freqs.dtype == np.float32
+
+
+def test_blocks_outside_the_candidates_are_not_decoded(tmp_path):
+    """`decode_postings` with a block filter decodes exactly the accepted
+    blocks — every posting in their docnum ranges — and says the list is incomplete."""
+    from indexer.codec import decode_postings
+
+    path = tmp_path / "skip"
+    path.mkdir()
+    ix = index.create_in(path, fields.Schema(body=fields.TEXT()))
+    writer = ix.writer(codec=InliningCodec())
+    for n in range(1000):
+        writer.add_document(body="alle" + (" halvdelen" if n % 2 else ""))
+    writer.commit()
+    with ix.reader() as reader:
+        (leaf, _), = reader.leaf_readers()
+        terminfo = leaf._terms.term_info("body", b"alle")
+        offset, length = terminfo.extent()
+        length = length[0] if isinstance(length, tuple) else length
+        extent = leaf._terms._postfile.get(offset, length)
+        docs, _, complete = decode_postings(extent)
+        assert complete and docs.tolist() == list(range(1000))
+        seen = []
+
+        def every_other(first, last):
+            seen.append((first.tolist(), last.tolist()))
+            return np.arange(first.size) % 2 == 0
+
+        docs, freqs, complete = decode_postings(extent, every_other)
+        (firsts, lasts), = seen
+        assert firsts == [0, 128, 256, 384, 512, 640, 768, 896] and lasts[-1] == 999
+        assert not complete
+        assert docs.tolist() == [d for d in range(1000) if (d // 128) % 2 == 0]
+        assert freqs.tolist() == [1.0] * docs.size
+        docs, _, complete = decode_postings(extent, lambda first, last: np.ones(first.size, dtype=bool))
+        assert complete and docs.size == 1000
