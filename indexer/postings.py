@@ -307,6 +307,18 @@ class SearchReads:
         self.cache.keep_part(fieldname, token, postings, candidates.mask, frequency)
         return postings, frequency
 
+    def known(self, fieldname: str, token: str, docs: np.ndarray) -> np.ndarray | None:
+        """The term's sorted docnums as far as this search has read them,
+        when that is all of them or covers every one of `docs`; None when
+        they were not read (nothing is decoded here)."""
+        whole = self.cache.cached(fieldname, token)
+        if whole is not None:
+            return whole[0]
+        partial = self._partial.get((fieldname, token))
+        if partial is not None and partial[1][docs].all():
+            return partial[0][0]
+        return None
+
     def doc_frequency(self, fieldname: str, token: str) -> int:
         partial = self._partial.get((fieldname, token)) or self.cache.part(fieldname, token)
         return partial[2] if partial is not None else self.cache.doc_frequency(fieldname, token)
