@@ -170,53 +170,57 @@ def _read_fast(buf: np.ndarray, starts: np.ndarray, sizes: np.ndarray, out_start
     """Fill `deltas` and `weights` for the given blocks (each at `starts` in
     `buf`, `sizes` postings, written from `out_starts`); returns which of
     them really had the layout (the others' slots hold garbage, to be
-    overwritten)."""
+    overwritten). Every step is one array operation over all postings of all
+    blocks (`block`: each posting's block, `within`: its rank in it)."""
     last = buf.size - 1
     good = np.ones(starts.size, dtype=bool)
     for offset, byte in enumerate(_HEAD):
         good &= buf[starts + offset] == byte
-    first_op = buf[starts + 3]
-    width = _INT_WIDTH[first_op]
+    width = _INT_WIDTH[buf[starts + 3]]
     good &= width > 0
-    # little-endian, of 1, 2 or 4 bytes (BININT is signed; docnum deltas are never negative)
-    every_offset = np.ndarray((buf.size - 3,), dtype="<u4", buffer=buf, strides=(1,))
-    first = every_offset[np.minimum(starts + 4, buf.size - 4)].astype(np.int64) & ((1 << (8 * width)) - 1)
+    # the first id: little-endian, of 1, 2 or 4 bytes (BININT is signed; docnum deltas are never negative)
+    quads = np.ndarray((buf.size - 3,), dtype="<u4", buffer=buf, strides=(1,))
+    first = quads[np.minimum(starts + 4, buf.size - 4)].astype(np.int64) & ((1 << (8 * width)) - 1)
     good &= first < 2**31
-    deltas[out_starts] = first
-    # the other ids: BININT1 pairs
-    rest = sizes - 1
-    block = np.repeat(np.arange(starts.size), rest)
-    within = _ranks(rest)
-    positions = np.minimum((starts + 4 + width)[block] + 2 * within, last - 1)
-    _flag(good, block, buf[positions] != _BININT1)
-    deltas[(out_starts + 1)[block] + within] = buf[positions + 1]
-    closing = np.minimum(starts + 4 + width + 2 * rest, last - 2)
+    block = np.repeat(np.arange(starts.size), sizes)
+    within = _ranks(sizes)
+    # where each posting goes: all blocks (the common case) fill the arrays in order
+    out = slice(None) if block.size == deltas.size else out_starts[block] + within
+    # the other ids: BININT1 pairs, read as one little-endian (opcode, value) u2
+    pairs = np.ndarray((buf.size - 1,), dtype="<u2", buffer=buf, strides=(1,))
+    pair = pairs[np.minimum((starts + 2 + width)[block] + 2 * within, last - 1)]
+    later = within > 0
+    _flag(good, block, later & ((pair & 0xFF) != _BININT1))
+    deltas[out] = np.where(later, pair >> 8, first[block])
+    closing = np.minimum(starts + 4 + width + 2 * (sizes - 1), last - 2)
     good &= (buf[closing] == _TUPLE) & (buf[closing + 1] == _BINPUT) & (buf[closing + 2] == 0)
-    _read_weights(buf, np.minimum(closing + 3, last), sizes, out_starts, good, weights)
+    at = np.minimum(closing + 3, last)
+    weights[out] = _weights(buf, at, sizes, good, block, within)
     return good
 
 
-def _read_weights(buf: np.ndarray, at: np.ndarray, sizes: np.ndarray, out_starts: np.ndarray,
-                  good: np.ndarray, weights: np.ndarray) -> None:
-    """The weights of each block from its weights opcode at `at`: None (1.0,
-    already there), one BINFLOAT for all, or a tuple of BINFLOATs."""
+def _weights(buf: np.ndarray, at: np.ndarray, sizes: np.ndarray, good: np.ndarray, block: np.ndarray,
+             within: np.ndarray) -> np.ndarray:
+    """Each posting's weight from its block's weights opcode at `at`: None
+    (1.0), one BINFLOAT for all, or a tuple of BINFLOATs (checked: the
+    blocks not in the layout are marked in `good`)."""
     last = buf.size - 1
     kind = buf[at]
     good &= (kind == _NONE) | (kind == _BINFLOAT) | (kind == _MARK)
-    single = np.flatnonzero(good & (kind == _BINFLOAT))
-    if single.size:
-        values = _doubles(buf, np.minimum(at[single] + 1, last - 8))
-        weights[np.repeat(out_starts[single], sizes[single]) + _ranks(sizes[single])] = np.repeat(values, sizes[single])
-    tupled = np.flatnonzero(good & (kind == _MARK))
-    if tupled.size:
-        counts = sizes[tupled]
-        block = np.repeat(tupled, counts)
-        within = _ranks(counts)
+    found = np.ones(block.size, dtype=np.float32)
+    tupled = (kind == _MARK)[block]
+    if tupled.any():
         opcodes = np.minimum(at[block] + 1 + 9 * within, last - 8)
-        _flag(good, block, buf[opcodes] != _BINFLOAT)
-        closing = np.minimum(at[tupled] + 1 + 9 * counts, last)
-        good[tupled] &= buf[closing] == _TUPLE
-        weights[out_starts[block] + within] = _doubles(buf, opcodes + 1)
+        _flag(good, block, tupled & (buf[opcodes] != _BINFLOAT))
+        closing = np.minimum(at + 1 + 9 * sizes, last)
+        good &= (kind != _MARK) | (buf[closing] == _TUPLE)
+        chosen = np.flatnonzero(tupled)
+        found[chosen] = _doubles(buf, opcodes[chosen] + 1)
+    single = (kind == _BINFLOAT)[block]
+    if single.any():
+        values = _doubles(buf, np.minimum(at + 1, last - 7))
+        found[single] = values[block[single]]
+    return found
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:
