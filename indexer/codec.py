@@ -23,6 +23,10 @@ inlined segments works (the repaired path also had to give every inlined
 posting a bytes value). Readers need nothing new:
 the W3 reader already serves inlined term infos (as a list matcher), so an
 index written by this codec opens with plain Whoosh too.
+
+The read side's decoder is here too (`decode_postings`): a term's W3 blocks
+read as numpy arrays at once, optionally only the blocks holding a search's
+candidates. The on-disk format is unchanged.
 """
 
 from __future__ import annotations

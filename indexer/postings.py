@@ -16,11 +16,13 @@ once). A search that requires all its words reads the later words' lists
 only in the blocks that hold one of its remaining candidates
 (`Candidates`, `SearchReads`), and ranks only the matching items.
 
-Measured on the 100k generated archive (bench/results' 100k query mix; A/B
-in one process each, interleaved, CPU time per search, cold): one word
-38 -> 19 ms, three words 78 -> 22 ms, a phrase 20 -> 9 ms; the whole mix's
-p95 59 -> 21 ms, with the snippet and facet changes in `search` and
-`columns`; every hit, order, score, facet and snippet the same.
+Measured on the 100k generated archive with the benchmark's 100k query mix
+(`bench/results/20261202-162620.json`), old and new code in alternating
+processes, CPU time per search with every list decoded again ("cold"),
+median: one word 32 -> 19 ms, three words 69 -> 21 ms, a phrase 12 -> 8 ms,
+a case number 9 -> 5 ms; the whole mix's p95 69 -> 22 ms (with the facet and
+snippet changes in `columns` and `search`), every hit count, order, score,
+facet and snippet the same.
 
 The block reader uses the internals of the pinned Whoosh codec (whoosh3
 3.54.0, W3 posting blocks); any other matcher falls back to Whoosh's public

@@ -870,7 +870,9 @@ class _StemmedHighlighter:
 
     A snippet analyses up to 800 characters of each of a page's 20 items,
     ~110 words each: 5.6-8.5 ms of a one-word search's page on the 100k
-    generated archive through Whoosh's chain."""
+    generated archive through Whoosh's chain. Measured on 1,090 body and
+    decision windows of that archive, each the same as Whoosh's: 0.33 ms a
+    snippet through Whoosh, 0.11 ms here."""
 
     def __init__(self, pipeline: CompositeAnalyzer) -> None:
         tokenizer, normaliser, stemmer = pipeline.items
