@@ -45,6 +45,10 @@ class FacetColumn:
             chosen = self.single[mask]
             chosen = chosen[chosen != MISSING]
         tally = np.bincount(chosen, minlength=len(self.values)) if chosen.size else np.zeros(0, np.int64)
+        return self.named(tally, limit, keep)
+
+    def named(self, tally: np.ndarray, limit: int | None = None, keep: tuple[str, ...] = ()) -> Counter:
+        """`counts` from the tally of documents per value id."""
         nonzero = np.flatnonzero(tally)
         if limit is not None and nonzero.size > limit:
             nonzero = nonzero[np.argpartition(-tally[nonzero], limit - 1)[:limit]]
@@ -143,13 +147,22 @@ class DocumentTable:
     def count(self, base: np.ndarray, filters: dict[str, list[str]],
               limits: dict[str, int | None] | None = None) -> tuple[np.ndarray, dict[str, Counter]]:
         """(docs passing every filter, counts per facet). Disjunctive: a facet's
-        counts apply every filter but its own, so OR within a facet stays visible."""
+        counts apply every filter but its own, so OR within a facet stays visible.
+
+        The single-valued facets counted over the passing documents are
+        counted together (`_stacked_tallies`)."""
         passes = {key: self.columns[key].matches(values, self.size) for key, values in filters.items() if values}
         passing = base.copy()
         for mask in passes.values():
             passing &= mask
+        shared = self._stacked_tallies(passing, [key for key in self._single_keys if key not in passes])
         counts: dict[str, Counter] = {}
         for key, column in self.columns.items():
+            limit = (limits or {}).get(key)
+            keep = tuple(filters.get(key, ()))
+            if key in shared:
+                counts[key] = column.named(shared[key], limit, keep)
+                continue
             if key in passes:
                 scope = base.copy()
                 for other, mask in passes.items():
@@ -157,9 +170,51 @@ class DocumentTable:
                         scope &= mask
             else:
                 scope = passing
-            limit = (limits or {}).get(key)
-            counts[key] = column.counts(scope, limit, tuple(filters.get(key, ())))
+            counts[key] = column.counts(scope, limit, keep)
         return passing, counts
+
+    @property
+    def _single_keys(self) -> list[str]:
+        return [key for key, column in self.columns.items() if not column.multi]
+
+    def _stacked_tallies(self, mask: np.ndarray, keys: list[str]) -> dict[str, np.ndarray]:
+        """Per facet in `keys` (single-valued), the tally of `mask`'s documents
+        per value id — what `FacetColumn.counts` tallies, for all of them in one
+        gather and one bincount over a documents × facets matrix of value ids,
+        each facet's ids shifted past the previous facets' (a missing value
+        has a bin of its own, dropped). Seven facets counted one by one cost
+        seven boolean gathers over every document: 5.9 ms for a word matching
+        38,809 of the 100k generated archive's items, against ~1 ms here."""
+        if len(keys) < 2:
+            return {}
+        stacked, matrix, offsets, widths = self._stack()
+        chosen = matrix[mask]
+        if not chosen.size:
+            return {key: np.zeros(0, np.int64) for key in keys}
+        tally = np.bincount(chosen.ravel(), minlength=int(offsets[-1] + widths[-1] + 1))
+        found = {}
+        for index, key in enumerate(stacked):
+            if key in keys:
+                part = tally[offsets[index]: offsets[index] + widths[index]]
+                found[key] = part if part.any() else np.zeros(0, np.int64)
+        return found
+
+    def _stack(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """(the single-valued facets, documents × those facets' value ids as
+        int32, each facet's first bin, its number of values), built on first
+        use: a facet's missing value goes to the bin after its values. 28
+        bytes a document (28 MB at 1M items)."""
+        found = self.__dict__.get("_stacked")
+        if found is None:
+            keys = self._single_keys
+            widths = np.array([len(self.columns[key].values) for key in keys], dtype=np.int64)
+            offsets = np.concatenate(([0], np.cumsum(widths + 1)[:-1]))
+            matrix = np.empty((self.size, len(keys)), dtype=np.int32)
+            for index, key in enumerate(keys):
+                single = self.columns[key].single
+                matrix[:, index] = np.where(single == MISSING, widths[index], single) + offsets[index]
+            found = self.__dict__["_stacked"] = (keys, matrix, offsets, widths)
+        return found
 
 
 class _ColumnBuilder:

@@ -280,3 +280,40 @@ def test_a_participants_name_is_never_corrected(archive):
     assert "marianne" in snapshot.name_words
     response = archive.search(SearchRequest(q="Marianne"))
     assert response.suggestion is None and response.corrected_from is None
+
+
+def test_one_loop_highlighter_highlights_as_whoosh():
+    """`search._StemmedHighlighter` gives Whoosh's `highlight` snippet — the
+    same fragments, chosen and ordered the same — for texts with stop words,
+    numbers, letter variants, long runs without a match and many matches."""
+    from whoosh.highlight import ContextFragmenter, highlight
+
+    from indexer.schema import build_schema
+    from indexer.search import SpanFormatter, _fast_highlighter, _StemmedHighlighter
+
+    schema = build_schema()
+    filler = "Udvalget drøftede sagen og tog orienteringen til efterretning. " * 6
+    texts = [
+        "Socialudvalget godkendte, at tilsynet med Botilbuddet Stokholtbuen skærpes i 2025. " + filler
+        + "Tilsynet skal afrapporteres. Og tilsyn igen, tilsyn... tilsyn!",
+        "Sag 00.01.10-P35-8-25: Handicaprådet og Byrådet — i og på og af; x y z æ ø å AA aa. " + filler,
+        filler + "Indstillingen om magtanvendelser blev taget til efterretning (3,5 mio. kr. i 2024).",
+        "",
+        "og i på af",
+    ]
+    term_sets = [{"tilsyn"}, {"handicapråd", "byråd"}, {"magtanvend", "indstilling"}, {"udvalg", "sag"},
+                 {"og"}, {"25", "p35"}, {"ingenting"}]
+    for fieldname in ("body", "decision"):
+        analyzer = schema[fieldname].analyzer
+        fast = _fast_highlighter(analyzer)
+        assert isinstance(fast, _StemmedHighlighter)
+        for text in texts:
+            for terms in term_sets:
+                for maxchars, surround in ((220, 60), (40, 10)):
+                    expected = highlight(text, terms, analyzer, ContextFragmenter(maxchars=maxchars, surround=surround),
+                                         SpanFormatter(), top=2, mode="query")
+                    found = fast.highlight(text, terms, ContextFragmenter(maxchars=maxchars, surround=surround), top=2)
+                    assert found == expected, (text[:40], terms)
+        assert any(fast.highlight(text, {"tilsyn"}, ContextFragmenter(maxchars=220, surround=60), 2).marks
+                   for text in texts)
+    assert _fast_highlighter(schema["body_parts"].analyzer) is None
