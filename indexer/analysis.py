@@ -597,6 +597,17 @@ def spelling_words(text: str) -> Iterator[str]:
     Suggestions are shown to people, so they must be real words as written
     (lowercase NFC, variants folded), never stems.
     """
-    for token in spelling_analyzer()(text):
-        yield token.text
+    yield from _spelling_chain()(text)
+
+
+@lru_cache(maxsize=1)
+def _spelling_chain() -> WordChain:
+    """`spelling_analyzer`'s words without tokens (`word_chain`): the same
+    words (no mode needs otherwise: its steps do not look at the mode), 0.4
+    ms of CPU less per item in the build's main process, where each meeting's
+    vocabulary is read (measured on 150 generated files, cProfile: spelling
+    through tokens 1.1 s of the documents' 2.0 s)."""
+    chain = word_chain(spelling_analyzer())
+    assert chain is not None  # a regex tokenizer and our normalising filter both have one
+    return chain
 
