@@ -471,6 +471,23 @@ def test_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert lexicon._read_cache(path) is None
 
 
+def test_cache_is_shared_by_copies_of_one_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two installations of the same dictionary (two checkouts, two
+    virtualenvs) use one cache file, so neither removes the other's as stale;
+    a changed dictionary gets a cache of its own."""
+    monkeypatch.setenv(lexicon.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    copies = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "da_DK.aff").write_text(TINY_AFF, "utf-8")
+        (folder / "da_DK.dic").write_text(TINY_DIC, "utf-8")
+        copies.append((folder / "da_DK.dic", folder / "da_DK.aff"))
+    assert lexicon.cache_path(*copies[0]) == lexicon.cache_path(*copies[1])
+    copies[1][0].write_text(TINY_DIC + "nyord\n", "utf-8")
+    assert lexicon.cache_path(*copies[0]) != lexicon.cache_path(*copies[1])
+
+
 def test_index_time_replay_does_not_depend_on_field_order():
     """The stemmed and the pairs field of one text share one pass over its
     words (analysis._index_words); analysing them in either order, or
