@@ -506,3 +506,32 @@ def test_index_time_replay_does_not_depend_on_field_order():
     assert index_tokens(pairs_analyzer(), other) == [t.text for t in pairs_analyzer()(other)]
     assert index_tokens(text_analyzer(), text) == fresh_stems
     assert "deltog ikke" in index_tokens(pairs_analyzer(), other)
+
+
+_IDENTIFIER_ALPHABET = "0123456789§./-–  \nabcepfgirEMNØæøå,ogtilParagf"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "§", "§§", " ", "\n", "paragraf", "Paragraffer", "paragrafferne", "og", "til", "-", "–", ".", "/", "i", "a",
+    "85", "103", "2021", "1999", "27.69.48", "-P35-1-21", "EMN", "emn-2025-008308", "12/27845", "x", "ab", "www.",
+]) | st.text(alphabet=_IDENTIFIER_ALPHABET, max_size=40), max_size=25).map("".join))
+def test_identifier_matches_are_finditers(text: str) -> None:
+    """The ids field's scan tries the identifier pattern only where one can
+    begin (`identifiers._identifier_matches`): the matches of a plain finditer."""
+    from indexer.danish import identifiers
+
+    got = [(m.group(0), m.span()) for m in identifiers._identifier_matches(text)]
+    assert got == [(m.group(0), m.span()) for m in identifiers._IDENTIFIER.finditer(text)]
+
+
+def test_identifier_matches_are_finditers_on_real_texts() -> None:
+    from indexer.danish import identifiers
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [path.read_text("utf-8", errors="replace") for path in sorted(corpus.rglob("*.txt"))]
+    assert texts
+    for text in texts:
+        got = [(m.group(0), m.span()) for m in identifiers._identifier_matches(text)]
+        assert got == [(m.group(0), m.span()) for m in identifiers._IDENTIFIER.finditer(text)]
+        assert got  # minutes hold case numbers, § references and years
