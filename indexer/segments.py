@@ -204,12 +204,15 @@ class BulkSegmentWriter(SegmentWriter):
     # --- runs --------------------------------------------------------------------------
 
     def _memory_blocks(self) -> Iterator[TermBlock]:
-        """The postings in memory, one block per field in field order, terms sorted."""
+        """The postings in memory, one block per field in field order, terms
+        sorted; each field's columns are let go once grouped (a spill or the
+        commit reads them once), so a field's sorted copy never sits beside
+        every field's columns."""
         for fieldname in sorted({*self._columns, *self._terms}):
             if fieldname in self._columns:
-                yield self._columns[fieldname].block(fieldname)
+                yield self._columns.pop(fieldname).block(fieldname)
             else:
-                yield _dict_block(fieldname, self._terms[fieldname])
+                yield _dict_block(fieldname, self._terms.pop(fieldname))
 
     def _spill(self) -> None:
         """Write the in-memory terms out as one sorted run in the temporary storage."""
