@@ -22,8 +22,8 @@ side on a loaded machine: expansion 28.5 s, lemma map 20.1 s, word set
 12.7 s at load 8), and the cache file grows to 20 MB, loaded in 0.4 s. So the
 result is pickled under a per-user cache
 directory (``RAADSARKIV_CACHE_DIR``, else ``$XDG_CACHE_HOME/raadsarkiv``,
-else ``~/.cache/raadsarkiv``), keyed by the source files' size and mtime and
-by ``FORMAT_VERSION``. The full-form sets are stored as sorted 64-bit digests
+else ``~/.cache/raadsarkiv``), keyed by the source files' contents and
+by ``FORMAT_VERSION`` (not their paths: copies in several checkouts share it). The full-form sets are stored as sorted 64-bit digests
 (``FormSet``), so later processes load the cache in a few hundredths of a
 second and it holds little memory. Within a process ``load_lexicon()`` runs once,
 and nothing is loaded until the first word needs it.
@@ -465,11 +465,21 @@ def cache_dir() -> Path:
 
 
 def cache_path(dic: Path, aff: Path) -> Path:
-    """A cache file name that changes whenever the source files or the format do."""
+    """A cache file name that changes whenever the source files' contents or
+    the format do.
+
+    Keyed by content, not by path and mtime: every checkout or virtualenv
+    installs its own copy of the same dictionary, and with the path in the
+    key each one's cache was "stale" to the others, so `_write_cache` removed
+    it and the next build rebuilt it — in every process that loads the
+    lexicon at once (the build's parse worker, its main process, its index
+    sub-writers: 13 s of CPU each on a loaded 2-core machine). Hashing the
+    2.7 MB of source takes a few milliseconds."""
     digest = hashlib.sha1(str(FORMAT_VERSION).encode())
     for path in (dic, aff):
-        stat = path.stat()
-        digest.update(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        content = path.read_bytes()
+        digest.update(f"{len(content)}|".encode())
+        digest.update(content)
     return cache_dir() / f"lexicon-da-{digest.hexdigest()[:16]}.pickle"
 
 

@@ -471,6 +471,23 @@ def test_cache_round_trip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert lexicon._read_cache(path) is None
 
 
+def test_cache_is_shared_by_copies_of_one_dictionary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two installations of the same dictionary (two checkouts, two
+    virtualenvs) use one cache file, so neither removes the other's as stale;
+    a changed dictionary gets a cache of its own."""
+    monkeypatch.setenv(lexicon.ENV_CACHE_DIR, str(tmp_path / "cache"))
+    copies = []
+    for name in ("one", "two"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "da_DK.aff").write_text(TINY_AFF, "utf-8")
+        (folder / "da_DK.dic").write_text(TINY_DIC, "utf-8")
+        copies.append((folder / "da_DK.dic", folder / "da_DK.aff"))
+    assert lexicon.cache_path(*copies[0]) == lexicon.cache_path(*copies[1])
+    copies[1][0].write_text(TINY_DIC + "nyord\n", "utf-8")
+    assert lexicon.cache_path(*copies[0]) != lexicon.cache_path(*copies[1])
+
+
 def test_index_time_replay_does_not_depend_on_field_order():
     """The stemmed and the pairs field of one text share one pass over its
     words (analysis._index_words); analysing them in either order, or
@@ -489,3 +506,32 @@ def test_index_time_replay_does_not_depend_on_field_order():
     assert index_tokens(pairs_analyzer(), other) == [t.text for t in pairs_analyzer()(other)]
     assert index_tokens(text_analyzer(), text) == fresh_stems
     assert "deltog ikke" in index_tokens(pairs_analyzer(), other)
+
+
+_IDENTIFIER_ALPHABET = "0123456789§./-–  \nabcepfgirEMNØæøå,ogtilParagf"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "§", "§§", " ", "\n", "paragraf", "Paragraffer", "paragrafferne", "og", "til", "-", "–", ".", "/", "i", "a",
+    "85", "103", "2021", "1999", "27.69.48", "-P35-1-21", "EMN", "emn-2025-008308", "12/27845", "x", "ab", "www.",
+]) | st.text(alphabet=_IDENTIFIER_ALPHABET, max_size=40), max_size=25).map("".join))
+def test_identifier_matches_are_finditers(text: str) -> None:
+    """The ids field's scan tries the identifier pattern only where one can
+    begin (`identifiers._identifier_matches`): the matches of a plain finditer."""
+    from indexer.danish import identifiers
+
+    got = [(m.group(0), m.span()) for m in identifiers._identifier_matches(text)]
+    assert got == [(m.group(0), m.span()) for m in identifiers._IDENTIFIER.finditer(text)]
+
+
+def test_identifier_matches_are_finditers_on_real_texts() -> None:
+    from indexer.danish import identifiers
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts = [path.read_text("utf-8", errors="replace") for path in sorted(corpus.rglob("*.txt"))]
+    assert texts
+    for text in texts:
+        got = [(m.group(0), m.span()) for m in identifiers._identifier_matches(text)]
+        assert got == [(m.group(0), m.span()) for m in identifiers._IDENTIFIER.finditer(text)]
+        assert got  # minutes hold case numbers, § references and years

@@ -101,3 +101,14 @@ def test_word_pattern_has_no_groups() -> None:
 
     from indexer.analysis import WORD_PATTERN
     assert re.compile(WORD_PATTERN).groups == 0
+
+
+def test_spelling_words_equal_the_spelling_analyzers_tokens(documents: list[dict]) -> None:
+    """`spelling_words` (each meeting's vocabulary, `schema.meeting_vocabulary`)
+    reads words through the spelling analyzer's word chain: the same words as
+    its token stream, called as the vocabulary used to call it (no mode)."""
+    from indexer.analysis import spelling_analyzer, spelling_words
+
+    texts = [*EDGE_CASES, *(doc.get("body", "") for doc in documents), *(doc.get("title", "") for doc in documents)]
+    for text in texts:
+        assert list(spelling_words(text)) == [token.text for token in spelling_analyzer()(text)], text

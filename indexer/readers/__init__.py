@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
+from itertools import compress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,8 @@ def _read_bytes(path: Path) -> bytes:
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _MAX_WORD = 40  # no Danish word is longer; a run of 5,000 "D"s is no text
+_ORDINARY_LENGTH = range(2, _MAX_WORD + 1)  # a word's length
+_TWO_OR_MORE = range(2, 1 << 62)
 # Danish prose is over 95 % ASCII letters (æøå are a few per cent); random
 # bytes decoded as cp1252 are mostly "üÍÚÿ", decoded as UTF-16 mostly CJK.
 _MIN_ASCII_LETTERS = 0.7
@@ -171,13 +174,17 @@ def looks_like_document(text: str) -> bool:
     # sixth of parsing a generated minute (cProfile, 60 files)
     ascii_letters = len(joined.encode("ascii", "ignore"))
     latin = letters - len(_BEYOND_LATIN.findall(joined))
-    words = [run for run in runs if 2 <= len(run) <= _MAX_WORD]
-    voiced = sum(1 for word in words if _VOWEL.search(word))
-    cased = sum(1 for word in words if word.islower() or word.isupper() or word.istitle())
+    # the per-word counts as C loops (map, zip, compress) rather than Python
+    # generators: those were a quarter of reading a generated minute
+    # (cProfile, 150 files: 1.1 of 8.5 s)
+    lengths = list(map(len, runs))
+    words = list(compress(runs, map(_ORDINARY_LENGTH.__contains__, lengths)))
+    voiced = sum(map(bool, map(_VOWEL.search, words)))
+    cased = sum(map(any, zip(map(str.islower, words), map(str.isupper, words), map(str.istitle, words))))
     return (
         latin >= _MIN_LATIN_SHARE * letters
         and (letters < _MIN_LETTERS_FOR_SHARES or ascii_letters >= _MIN_ASCII_LETTERS * letters)
-        and len(words) >= _MIN_WORDED_SHARE * sum(1 for run in runs if len(run) >= 2)
+        and len(words) >= _MIN_WORDED_SHARE * sum(map(_TWO_OR_MORE.__contains__, lengths))
         and voiced >= _MIN_WORDED_SHARE * len(words) > 0
         and cased >= _MIN_CASED_SHARE * len(words)
         and _junk_share(sample) <= _MAX_JUNK_SHARE
