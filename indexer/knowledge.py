@@ -454,8 +454,22 @@ def knowledge_of(snapshot: Snapshot) -> Knowledge:
         found = read_knowledge(snapshot.folder, snapshot.generation, content_key(snapshot.searcher.reader()))
     if found is None:
         found = assemble(snapshot)
-    found.reassemble = lambda: assemble_people_of(snapshot)
+    found.reassemble = _reassembler(weakref.ref(snapshot))
     return found
+
+
+def _reassembler(snapshot_ref: weakref.ref) -> Callable[[], PeopleTable]:
+    """The people assembly of a snapshot the tables hold only weakly (the
+    snapshot holds the tables: a strong reference back would keep a replaced
+    generation's searcher and files open until the cycle collector ran)."""
+
+    def reassemble() -> PeopleTable:
+        snapshot = snapshot_ref()
+        if snapshot is None:
+            raise PeopleUnavailable("the generation these tables belong to has been closed")
+        return assemble_people_of(snapshot)
+
+    return reassemble
 
 
 def read_knowledge(folder: Path, generation: int, content: ContentKey) -> Knowledge | None:
